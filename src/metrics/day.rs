@@ -1,0 +1,38 @@
+//! One replicate's observation of one day: the row of `daily.csv`.
+
+use crate::model::{Channel, Ledger, Stage};
+
+/// Everything recorded about one day of one replicate.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DayRow {
+    /// Day (0 = after seeding).
+    pub day: u32,
+    /// Members in each stage, indexed by [`Stage`].
+    pub stages: [u32; 5],
+    /// Members who bought at least once, up to and including this day.
+    pub customers: u32,
+    /// First purchases today, by acquisition channel ([`Channel`] order).
+    pub new_customers: [u32; Channel::ALL.len()],
+    /// Exposures today, by channel ([`Channel`] order; `seed` stays 0).
+    pub exposures: [u64; Channel::ALL.len()],
+    /// Shares today.
+    pub shares: u32,
+    /// Members who bought or shared today.
+    pub dau: u32,
+    /// Money booked today.
+    pub ledger: Ledger,
+    /// Mean fatigue over all members at the end of the day.
+    pub mean_fatigue: f64,
+}
+
+impl DayRow {
+    /// Members in `stage`.
+    pub fn stage(&self, stage: Stage) -> u32 {
+        self.stages[stage as usize]
+    }
+
+    /// First purchases today over every channel.
+    pub fn new_customers_total(&self) -> u32 {
+        self.new_customers.iter().sum()
+    }
+}

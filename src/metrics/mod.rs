@@ -1,0 +1,20 @@
+//! Metrics: the daily row, the per-replicate KPIs and statistics across replicates.
+
+pub mod day;
+pub mod run;
+pub mod stats;
+
+pub use day::DayRow;
+pub use run::RunSummary;
+pub use stats::Summary;
+
+/// Everything one replicate produced.
+#[derive(Debug, Clone)]
+pub struct RunOutput {
+    /// Replicate index.
+    pub replicate: u64,
+    /// One row per day, day 0 first.
+    pub rows: Vec<DayRow>,
+    /// The replicate's KPIs.
+    pub summary: RunSummary,
+}

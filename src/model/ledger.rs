@@ -1,0 +1,87 @@
+//! The money ledger: every order and every cost, in integer cents.
+
+/// Money and orders booked over some period (a day, or a whole run).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Ledger {
+    /// Orders placed.
+    pub orders: u64,
+    /// Orders by customers who had bought before.
+    pub repeat_orders: u64,
+    /// Orders at list price.
+    pub list_cents: i64,
+    /// Discounts given on orders.
+    pub discount_cents: i64,
+    /// Money paid by customers: `list − discount` (GMV).
+    pub gmv_cents: i64,
+    /// Cost of goods sold.
+    pub cogs_cents: i64,
+    /// Paid-ad spend.
+    pub ad_cents: i64,
+    /// KOL fees.
+    pub kol_cents: i64,
+    /// Incentive spend of every scheme.
+    pub incentive_cents: i64,
+}
+
+impl Ledger {
+    /// Books one order at `list_cents` with `discount_cents` off and unit cost `cost_cents`.
+    pub fn book_order(&mut self, list_cents: i64, discount_cents: i64, cost_cents: i64, repeat: bool) {
+        self.orders += 1;
+        self.repeat_orders += u64::from(repeat);
+        self.list_cents += list_cents;
+        self.discount_cents += discount_cents;
+        self.gmv_cents += list_cents - discount_cents;
+        self.cogs_cents += cost_cents;
+    }
+
+    /// Gross margin: GMV − cost of goods.
+    pub fn margin_cents(&self) -> i64 {
+        self.gmv_cents - self.cogs_cents
+    }
+
+    /// Marketing spend: ads + KOL fees + incentives.
+    pub fn spend_cents(&self) -> i64 {
+        self.ad_cents + self.kol_cents + self.incentive_cents
+    }
+
+    /// Net contribution: margin − marketing spend.
+    pub fn net_cents(&self) -> i64 {
+        self.margin_cents() - self.spend_cents()
+    }
+
+    /// Adds another period's bookings.
+    pub fn add(&mut self, other: &Ledger) {
+        self.orders += other.orders;
+        self.repeat_orders += other.repeat_orders;
+        self.list_cents += other.list_cents;
+        self.discount_cents += other.discount_cents;
+        self.gmv_cents += other.gmv_cents;
+        self.cogs_cents += other.cogs_cents;
+        self.ad_cents += other.ad_cents;
+        self.kol_cents += other.kol_cents;
+        self.incentive_cents += other.incentive_cents;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identities_hold() {
+        let mut l = Ledger::default();
+        l.book_order(1000, 100, 400, false);
+        l.book_order(1000, 0, 400, true);
+        l.ad_cents = 50;
+        l.incentive_cents = 25;
+        assert_eq!(l.gmv_cents, l.list_cents - l.discount_cents);
+        assert_eq!(l.gmv_cents, 1900);
+        assert_eq!(l.margin_cents(), 1100);
+        assert_eq!(l.net_cents(), 1100 - 75);
+        assert_eq!((l.orders, l.repeat_orders), (2, 1));
+        let mut total = Ledger::default();
+        total.add(&l);
+        total.add(&l);
+        assert_eq!(total.net_cents(), 2 * l.net_cents());
+    }
+}

@@ -1,0 +1,73 @@
+//! Members' lifecycle stages and the record every customer carries.
+
+use super::Channel;
+
+/// A member's stage. Stages partition the population.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum Stage {
+    /// Never reached by the brand.
+    Unaware = 0,
+    /// Reached at least once, never bought.
+    Aware = 1,
+    /// A customer engaged in the brand's private domain.
+    Active = 2,
+    /// A customer without a purchase for `churn.silent_after_days`.
+    Silent = 3,
+    /// A customer who left the private domain: never buys or shares again; only ads reach them.
+    Churned = 4,
+}
+
+impl Stage {
+    /// Every stage, in column order.
+    pub const ALL: [Stage; 5] = [Stage::Unaware, Stage::Aware, Stage::Active, Stage::Silent, Stage::Churned];
+
+    /// Has the member bought at least once?
+    #[inline]
+    pub fn is_customer(self) -> bool {
+        self >= Stage::Active
+    }
+
+    /// Column name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Unaware => "unaware",
+            Stage::Aware => "aware",
+            Stage::Active => "active",
+            Stage::Silent => "silent",
+            Stage::Churned => "churned",
+        }
+    }
+}
+
+/// Sentinel for "no member" / "never".
+pub const NONE: u32 = u32::MAX;
+
+/// What the engine keeps about a member once they first buy (stored densely, by first purchase).
+#[derive(Debug, Clone)]
+pub struct Customer {
+    /// Member id.
+    pub member: u32,
+    /// Day of the first purchase.
+    pub first_day: u32,
+    /// Day of the latest purchase.
+    pub last_purchase_day: u32,
+    /// Day the customer churned, or [`NONE`].
+    pub churn_day: u32,
+    /// Orders placed.
+    pub orders: u32,
+    /// Money paid, in cents.
+    pub spent_cents: i64,
+    /// How the customer was acquired.
+    pub acquired_via: Channel,
+    /// The member whose share brought them, or [`NONE`].
+    pub referrer: u32,
+    /// Customers this customer directly brought in.
+    pub referrals: u32,
+    /// Last day the customer bought or shared (for `dau`), or [`NONE`].
+    pub(crate) last_action_day: u32,
+    /// Generation of the pending churn candidate; older candidates are stale.
+    pub(crate) churn_generation: u32,
+    /// Daily hazard bound the pending churn candidate was drawn with.
+    pub(crate) churn_bound: f64,
+}

@@ -1,0 +1,11 @@
+//! The model's entities: members and their stages, segments and attributes, channels, the ledger.
+
+pub mod channel;
+pub mod ledger;
+pub mod member;
+pub mod population;
+
+pub use channel::Channel;
+pub use ledger::Ledger;
+pub use member::{Customer, Stage};
+pub use population::Population;

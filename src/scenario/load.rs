@@ -1,0 +1,264 @@
+//! Reading a scenario file: TOML text → `--set` overrides → [`Scenario`] → range checks.
+//!
+//! Every error becomes one line `FILE:LINE: message` naming the dotted key and what is allowed;
+//! unknown keys get the nearest valid key.
+
+use std::path::{Path, PathBuf};
+
+use toml::de::DeTable;
+
+use super::schema::Scenario;
+use super::validate;
+use crate::error::{Error, Result};
+
+/// A validated scenario and where it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedScenario {
+    /// The validated scenario, every default filled in.
+    pub scenario: Scenario,
+    /// The scenario file.
+    pub path: PathBuf,
+    /// `--set path=value` overrides applied on top of the file, in order.
+    pub sets: Vec<String>,
+}
+
+impl LoadedScenario {
+    /// Reads, overrides and validates the scenario at `path`.
+    ///
+    /// # Errors
+    /// [`Error::Io`] if the file cannot be read; [`Error::Input`] for a TOML syntax error, an unknown
+    /// key, a wrong type, a value out of range or a malformed `--set`.
+    pub fn load(path: &Path, sets: &[String]) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io("read scenario", path, e))?;
+        Self::from_text(&text, path, sets)
+    }
+
+    /// Like [`LoadedScenario::load`] with the text already read; `path` names it in errors and
+    /// anchors relative paths.
+    ///
+    /// # Errors
+    /// As [`LoadedScenario::load`], without the I/O error.
+    pub fn from_text(text: &str, path: &Path, sets: &[String]) -> Result<Self> {
+        let source = Source { text, path, sets };
+        let spans = DeTable::parse(text).map_err(|e| source.syntax_error(&e))?;
+        let mut table: toml::Table = toml::from_str(text).map_err(|e| source.syntax_error(&e))?;
+        for set in sets {
+            apply_set(&mut table, set)?;
+        }
+        let scenario: Scenario =
+            serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+                let path = e.path().to_string();
+                source.key_error(spans.get_ref(), &path, &explain_serde(e.inner().to_string()))
+            })?;
+        if let Some((key, message)) = validate::problems(&scenario).into_iter().next() {
+            return Err(source.key_error(spans.get_ref(), &key, &message));
+        }
+        Ok(Self { scenario, path: path.to_path_buf(), sets: sets.to_vec() })
+    }
+
+    /// Resolves a path written in the scenario relative to the scenario file's folder.
+    pub fn resolve(&self, relative: &str) -> PathBuf {
+        let base = self.path.parent().unwrap_or(Path::new("."));
+        base.join(relative)
+    }
+}
+
+/// The text being loaded, for error messages.
+struct Source<'a> {
+    text: &'a str,
+    path: &'a Path,
+    sets: &'a [String],
+}
+
+impl Source<'_> {
+    fn syntax_error(&self, e: &toml::de::Error) -> Error {
+        let line = e.span().map_or(0, |s| line_of(self.text, s.start));
+        let message = e.message().trim().replace('\n', "; ");
+        Error::Input(format!("{}:{line}: invalid TOML: {message}", self.path.display()))
+    }
+
+    /// An error about the dotted key `key`, located in the file or attributed to `--set`.
+    fn key_error(&self, spans: &DeTable<'_>, key: &str, message: &str) -> Error {
+        let shown = if key.is_empty() || key == "." { String::new() } else { format!("`{key}`: ") };
+        if let Some(set) = self.sets.iter().rev().find(|s| {
+            let k = s.split('=').next().unwrap_or("").trim();
+            key == k || key.starts_with(&format!("{k}.")) || k.starts_with(&format!("{key}."))
+        }) {
+            return Error::Input(format!("{}: --set {set}: {shown}{message}", self.path.display()));
+        }
+        let line = locate(spans, key).map_or(String::new(), |o| format!("{}:", line_of(self.text, o)));
+        Error::Input(format!("{}:{line} {shown}{message}", self.path.display()))
+    }
+}
+
+/// 1-based line number of byte `offset`.
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// Byte offset of the deepest existing key along the dotted `key` (e.g. `population.segments[1].share`).
+fn locate(table: &DeTable<'_>, key: &str) -> Option<usize> {
+    let mut best = None;
+    let mut current: Option<&toml::de::DeValue<'_>> = None;
+    let mut first = true;
+    for part in key.split('.') {
+        let (name, index) = match part.split_once('[') {
+            Some((n, rest)) => (n, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (part, None),
+        };
+        let tbl = if first { Some(table) } else { current.and_then(|v| v.as_table()) };
+        first = false;
+        let (k, v) = tbl?.iter().find(|(k, _)| k.get_ref().as_ref() == name)?;
+        best = Some(k.span().start);
+        current = Some(v.get_ref());
+        if let Some(i) = index {
+            let item = current.and_then(|v| v.as_array()).and_then(|a| a.iter().nth(i))?;
+            best = Some(item.span().start);
+            current = Some(item.get_ref());
+        }
+    }
+    best
+}
+
+/// Applies one `path=value` override; the value is TOML (`0.3`, `true`, `"top_degree"`, `[1, 2]`),
+/// and a bare word is taken as a string.
+fn apply_set(table: &mut toml::Table, set: &str) -> Result<()> {
+    let bad = |why: &str| Error::Input(format!("--set {set}: {why}; expected --set dotted.key=value"));
+    let (key, value) = set.split_once('=').ok_or_else(|| bad("no `=`"))?;
+    let key = key.trim();
+    if key.is_empty() || key.split('.').any(str::is_empty) {
+        return Err(bad("empty key"));
+    }
+    let value: toml::Value = match toml::from_str::<toml::Table>(&format!("v = {value}")) {
+        Ok(mut t) => t.remove("v").ok_or_else(|| bad("no value"))?,
+        Err(_) => toml::Value::String(value.trim().to_string()),
+    };
+    let parts: Vec<&str> = key.split('.').collect();
+    let (last, parents) = parts.split_last().ok_or_else(|| bad("empty key"))?;
+    let mut cursor = table;
+    for part in parents {
+        let entry = cursor
+            .entry((*part).to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        cursor = entry.as_table_mut().ok_or_else(|| bad(&format!("`{part}` is not a table")))?;
+    }
+    cursor.insert((*last).to_string(), value);
+    Ok(())
+}
+
+/// Rewrites serde's message into the project's wording, adding the nearest valid key.
+fn explain_serde(message: String) -> String {
+    let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    if message.starts_with("unknown field") || message.starts_with("unknown variant") {
+        let what = if message.starts_with("unknown field") { "unknown key" } else { "unknown value" };
+        if let Some((bad, allowed)) = quoted.split_first() {
+            let hint = nearest(bad, allowed).map_or(String::new(), |n| format!("did you mean `{n}`? "));
+            return format!("{what} `{bad}`; {hint}allowed: {}", allowed.join(", "));
+        }
+    }
+    if message.contains("untagged enum Dist") {
+        return "not a distribution; allowed: a number, or { uniform = { min, max } }, \
+                { normal = { mean, sd } }, { lognormal = { mean, sd } }, { beta = { a, b } }, \
+                { gamma = { shape, scale } }"
+            .into();
+    }
+    if message.starts_with("missing field") {
+        if let Some(field) = quoted.first() {
+            return format!("missing required key `{field}`");
+        }
+    }
+    message
+}
+
+/// The allowed word closest to `word` by edit distance, if it is close enough to be a typo.
+fn nearest<'a>(word: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    let (best, d) = allowed.iter().map(|a| (*a, edit_distance(word, a))).min_by_key(|&(_, d)| d)?;
+    (d <= (word.chars().count() / 3).max(2)).then_some(best)
+}
+
+/// Levenshtein distance.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "name = \"t\"\n[graph.erdos_renyi]\nn = 10\nmean_degree = 2.0\n[share]\np_share = 0.5\n";
+
+    fn load(text: &str, sets: &[&str]) -> Result<LoadedScenario> {
+        let sets: Vec<String> = sets.iter().map(|s| (*s).to_string()).collect();
+        LoadedScenario::from_text(text, Path::new("x.toml"), &sets)
+    }
+
+    fn error(text: &str, sets: &[&str]) -> String {
+        load(text, sets).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn unknown_key_names_line_key_and_nearest() {
+        let e = error(&GOOD.replace("p_share = 0.5", "p_shar = 0.5"), &[]);
+        assert!(e.starts_with("x.toml:6: `share.p_shar`: unknown key `p_shar`; did you mean `p_share`?"), "{e}");
+        assert!(e.contains("allowed: p_share, reach"), "{e}");
+        assert_eq!(e.lines().count(), 1);
+    }
+
+    #[test]
+    fn out_of_range_value_names_line_and_range() {
+        let e = error(&GOOD.replace("0.5", "1.5"), &[]);
+        assert!(e.starts_with("x.toml:6: `share.p_share`:"), "{e}");
+        assert!(e.contains("[0, 1]"), "{e}");
+    }
+
+    #[test]
+    fn set_overrides_and_is_named_in_errors() {
+        let s = load(GOOD, &["share.reach=0.25", "seeding.strategy=top_degree"]).unwrap();
+        assert!((s.scenario.share.reach - 0.25).abs() < 1e-12);
+        let e = error(GOOD, &["share.reach=2"]);
+        assert!(e.contains("--set share.reach=2"), "{e}");
+        let e = error(GOOD, &["share.rech=0.2"]);
+        assert!(e.contains("did you mean `reach`"), "{e}");
+    }
+
+    #[test]
+    fn unknown_enum_value_gets_a_suggestion() {
+        let e = error(&format!("{GOOD}[seeding]\ncount = 1\nstrategy = \"top_degre\"\n"), &[]);
+        assert!(e.contains("did you mean `top_degree`"), "{e}");
+    }
+
+    #[test]
+    fn syntax_error_names_the_line() {
+        let e = error("name = \"t\"\n[graph\n", &[]);
+        assert!(e.starts_with("x.toml:2: invalid TOML"), "{e}");
+    }
+
+    #[test]
+    fn array_of_tables_errors_point_into_the_array() {
+        let text = format!(
+            "{GOOD}[[population.segments]]\nname = \"a\"\nshare = 0.5\n[[population.segments]]\nname = \"b\"\nshare = 0.7\n"
+        );
+        let e = error(&text, &[]);
+        assert!(e.contains("population.segments"), "{e}");
+        assert!(e.starts_with("x.toml:10:") || e.starts_with("x.toml:7:"), "{e}");
+    }
+
+    #[test]
+    fn edit_distance_is_levenshtein() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(nearest("raech", &["reach", "k"]), Some("reach"));
+        assert_eq!(nearest("zzzzzz", &["reach", "k"]), None);
+    }
+}

@@ -1,0 +1,10 @@
+//! Scenario files: the schema, attribute distributions, loading with precise errors, range checks.
+
+pub mod dist;
+pub mod load;
+pub mod schema;
+pub mod validate;
+
+pub use dist::{Dist, Domain};
+pub use load::LoadedScenario;
+pub use schema::*;

@@ -1,0 +1,454 @@
+//! The scenario file schema: one serde struct per TOML table, every default filled in.
+//!
+//! Field names are the TOML keys. Every table rejects unknown keys. Defaults make every mechanism
+//! off and every multiplier neutral, so a file that sets only what a canonical model needs is
+//! exactly that model. Serializing a [`Scenario`] gives the resolved file (`scenario.resolved.toml`).
+
+use serde::{Deserialize, Serialize};
+
+use super::dist::Dist;
+
+/// One experiment: population, graph, economics, behaviour and the Monte Carlo settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Name of the experiment; also the default output folder `outputs/<name>/`.
+    pub name: String,
+    /// Simulated days after day 0 (the seeding day).
+    #[serde(default = "defaults::days")]
+    pub days: u32,
+    /// Monte Carlo replicates.
+    #[serde(default = "defaults::replicates")]
+    pub replicates: u32,
+    /// Master seed; every random draw derives from it.
+    #[serde(default = "defaults::seed")]
+    pub seed: u64,
+    /// Segments and their attribute distributions.
+    #[serde(default)]
+    pub population: Population,
+    /// The social graph (exactly one generator or an edge list).
+    pub graph: GraphSpec,
+    /// Initial customers on day 0.
+    #[serde(default)]
+    pub seeding: Seeding,
+    /// Product economics.
+    #[serde(default)]
+    pub product: Product,
+    /// The purchase decision.
+    #[serde(default)]
+    pub behaviour: Behaviour,
+    /// Word of mouth after a purchase.
+    #[serde(default)]
+    pub share: Share,
+    /// Over-marketing fatigue.
+    #[serde(default)]
+    pub fatigue: Fatigue,
+    /// Repeat purchases; absent = customers buy once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repurchase: Option<Repurchase>,
+    /// Active → Silent → Churned.
+    #[serde(default)]
+    pub churn: Churn,
+    /// Paid public-domain ads; absent = no ads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ads: Option<Ads>,
+}
+
+/// `[population]`: the segments members are drawn from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Population {
+    /// `[[population.segments]]`; absent = one segment `all` with the population defaults.
+    #[serde(default = "defaults::segments")]
+    pub segments: Vec<Segment>,
+}
+
+impl Default for Population {
+    fn default() -> Self {
+        Self { segments: defaults::segments() }
+    }
+}
+
+/// One `[[population.segments]]` entry. Attributes left out use the population-wide defaults
+/// (`behaviour.price_elasticity`, `behaviour.activity`, `share.p_share`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Segment {
+    /// Segment name, used in outputs.
+    pub name: String,
+    /// Fraction of members in this segment; the shares sum to 1.
+    pub share: f64,
+    /// Price elasticity ε ≥ 0 of members of this segment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_elasticity: Option<Dist>,
+    /// Activity multiplier ≥ 0 on every purchase probability.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<Dist>,
+    /// Probability of sharing after a purchase.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p_share: Option<Dist>,
+}
+
+/// `[graph]`: exactly one generator table, or `[graph.edge_list]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GraphSpec {
+    /// Fraction of edges that are strong ties (drawn per edge; edge-list files may give the class).
+    #[serde(default)]
+    pub strong_share: f64,
+    /// Draw a fresh generated graph for every replicate instead of one shared graph.
+    #[serde(default)]
+    pub resample: bool,
+    /// `[graph.erdos_renyi]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erdos_renyi: Option<ErdosRenyi>,
+    /// `[graph.barabasi_albert]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub barabasi_albert: Option<BarabasiAlbert>,
+    /// `[graph.watts_strogatz]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub watts_strogatz: Option<WattsStrogatz>,
+    /// `[graph.holme_kim]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holme_kim: Option<HolmeKim>,
+    /// `[graph.stochastic_block]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stochastic_block: Option<StochasticBlock>,
+    /// `[graph.configuration]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<Configuration>,
+    /// `[graph.edge_list]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edge_list: Option<EdgeList>,
+}
+
+/// G(n, p) random graph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErdosRenyi {
+    /// Members.
+    pub n: u32,
+    /// Mean degree; the edge probability is `mean_degree / (n − 1)`.
+    pub mean_degree: f64,
+}
+
+/// Preferential attachment (networkx convention: `m · (n − m)` edges).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BarabasiAlbert {
+    /// Members.
+    pub n: u32,
+    /// Edges each new member attaches with.
+    pub m: u32,
+}
+
+/// Small-world ring lattice with rewiring.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WattsStrogatz {
+    /// Members.
+    pub n: u32,
+    /// Each member's lattice neighbours (even).
+    pub k: u32,
+    /// Rewiring probability per edge.
+    pub p: f64,
+}
+
+/// Holme–Kim clustered scale-free graph (preferential attachment plus triad formation).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HolmeKim {
+    /// Members.
+    pub n: u32,
+    /// Edges each new member attaches with.
+    pub m: u32,
+    /// Probability of closing a triangle after each preferential edge.
+    pub p_triad: f64,
+}
+
+/// Planted communities: blocks of given sizes, edge probabilities inside and between blocks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StochasticBlock {
+    /// Members per block; the graph has their sum.
+    pub sizes: Vec<u32>,
+    /// Edge probability inside a block.
+    pub p_in: f64,
+    /// Edge probability between blocks.
+    pub p_out: f64,
+}
+
+/// Configuration model on a power-law degree sequence (self-loops and multi-edges erased).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Configuration {
+    /// Members.
+    pub n: u32,
+    /// Power-law exponent γ > 1 of `P(k) ∝ k^−γ`.
+    pub gamma: f64,
+    /// Smallest degree.
+    #[serde(default = "defaults::min_degree")]
+    pub min_degree: u32,
+    /// Largest degree (default √n, the structural cut-off).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_degree: Option<u32>,
+}
+
+/// A SNAP-style edge-list file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EdgeList {
+    /// Path relative to the scenario file.
+    pub path: String,
+}
+
+/// `[seeding]`: initial customers on day 0.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seeding {
+    /// Number of seed customers chosen by `strategy`.
+    #[serde(default)]
+    pub count: u32,
+    /// How `count` seeds are chosen.
+    #[serde(default)]
+    pub strategy: SeedStrategy,
+    /// Explicit seed members (ids as in the edge-list file, or 0-based for generated graphs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<u64>,
+}
+
+/// How seed customers are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeedStrategy {
+    /// Uniformly at random (different per replicate).
+    #[default]
+    Random,
+    /// The highest-degree members (ties broken by id).
+    TopDegree,
+}
+
+/// `[product]`: what one order costs and earns, in cents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Product {
+    /// List price of one order.
+    #[serde(default = "defaults::list_price_cents")]
+    pub list_price_cents: i64,
+    /// Cost of goods of one order.
+    #[serde(default)]
+    pub unit_cost_cents: i64,
+}
+
+impl Default for Product {
+    fn default() -> Self {
+        Self { list_price_cents: defaults::list_price_cents(), unit_cost_cents: 0 }
+    }
+}
+
+/// `[behaviour]`: the purchase decision `p = p_buy[c] · tie · price · herd · activity · (1 − f)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Behaviour {
+    /// Base conversion probability per exposure, by channel.
+    #[serde(default)]
+    pub p_buy: ChannelProbabilities,
+    /// Herd effect: multiplier `1 + herd · k` with `k` = friends who are customers.
+    #[serde(default)]
+    pub herd: f64,
+    /// Multiplier on friend exposures over a strong tie.
+    #[serde(default = "defaults::one")]
+    pub tie_strong: f64,
+    /// Multiplier on friend exposures over a weak tie.
+    #[serde(default = "defaults::one")]
+    pub tie_weak: f64,
+    /// Population default price elasticity ε ≥ 0 (segments may override).
+    #[serde(default = "defaults::zero_dist")]
+    pub price_elasticity: Dist,
+    /// Population default activity multiplier ≥ 0 (segments may override).
+    #[serde(default = "defaults::one_dist")]
+    pub activity: Dist,
+}
+
+impl Default for Behaviour {
+    fn default() -> Self {
+        Self {
+            p_buy: ChannelProbabilities::default(),
+            herd: 0.0,
+            tie_strong: 1.0,
+            tie_weak: 1.0,
+            price_elasticity: defaults::zero_dist(),
+            activity: defaults::one_dist(),
+        }
+    }
+}
+
+/// `[behaviour.p_buy]`: conversion probability per exposure on each channel.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelProbabilities {
+    /// A friend's share.
+    #[serde(default)]
+    pub friend: f64,
+    /// A paid ad impression.
+    #[serde(default)]
+    pub ad: f64,
+}
+
+/// `[share]`: who shares after a purchase, and whom a share reaches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Share {
+    /// Population default probability of sharing the day after a purchase (segments may override).
+    #[serde(default = "defaults::zero_dist")]
+    pub p_share: Dist,
+    /// Probability that a share reaches each friend (1 = a Moments post seen by all friends).
+    #[serde(default = "defaults::one")]
+    pub reach: f64,
+    /// If set, a share reaches exactly `k` random friends instead (all if fewer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub k: Option<u32>,
+    /// With `k`, pick strong-tie friends first.
+    #[serde(default)]
+    pub prefer_strong: bool,
+    /// Probability that an active customer shares again on each later day.
+    #[serde(default)]
+    pub p_share_daily: f64,
+}
+
+impl Default for Share {
+    fn default() -> Self {
+        Self {
+            p_share: defaults::zero_dist(),
+            reach: 1.0,
+            k: None,
+            prefer_strong: false,
+            p_share_daily: 0.0,
+        }
+    }
+}
+
+/// `[fatigue]`: every marketing message adds fatigue; fatigue decays daily.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fatigue {
+    /// Fatigue added by each exposure (0 = fatigue off).
+    #[serde(default)]
+    pub per_message: f64,
+    /// Fraction of fatigue kept from one day to the next.
+    #[serde(default = "defaults::fatigue_decay")]
+    pub decay: f64,
+}
+
+impl Default for Fatigue {
+    fn default() -> Self {
+        Self { per_message: 0.0, decay: defaults::fatigue_decay() }
+    }
+}
+
+/// `[repurchase]`: customers' needs recur and turn into repeat orders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Repurchase {
+    /// Mean days from a purchase (or a lapsed need) to the next need.
+    pub mean_interval_days: f64,
+    /// Distribution of the interval.
+    #[serde(default)]
+    pub interval: IntervalKind,
+    /// Shape of the gamma interval (ignored for geometric).
+    #[serde(default = "defaults::gamma_shape")]
+    pub gamma_shape: f64,
+    /// Probability that a due need becomes an order.
+    #[serde(default = "defaults::one")]
+    pub p_buy: f64,
+}
+
+/// Distribution of the days between needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntervalKind {
+    /// Memoryless: 1 + Geometric, mean `mean_interval_days`.
+    #[default]
+    Geometric,
+    /// Gamma(`gamma_shape`) with mean `mean_interval_days`, rounded up to whole days.
+    Gamma,
+}
+
+/// `[churn]`: customers' stage transitions.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Churn {
+    /// Daily churn hazard of an active or silent customer.
+    #[serde(default)]
+    pub base: f64,
+    /// Extra hazard per unit of fatigue (fatigue capped at 1).
+    #[serde(default)]
+    pub fatigue_weight: f64,
+    /// Days without a purchase after which an active customer becomes silent (0 = never).
+    #[serde(default)]
+    pub silent_after_days: u32,
+}
+
+/// `[ads]`: paid impressions on uniformly random members.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ads {
+    /// Impressions bought per day.
+    pub impressions_per_day: u64,
+    /// Price per thousand impressions.
+    pub cpm_cents: i64,
+    /// First day with ads.
+    #[serde(default = "defaults::one_u32")]
+    pub start_day: u32,
+    /// Last day with ads (default: the last day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_day: Option<u32>,
+}
+
+/// Default values, one function per key (serde needs functions).
+pub(crate) mod defaults {
+    use super::{Dist, Segment};
+
+    pub fn days() -> u32 {
+        90
+    }
+    pub fn replicates() -> u32 {
+        100
+    }
+    pub fn seed() -> u64 {
+        1
+    }
+    pub fn segments() -> Vec<Segment> {
+        vec![Segment {
+            name: "all".into(),
+            share: 1.0,
+            price_elasticity: None,
+            activity: None,
+            p_share: None,
+        }]
+    }
+    pub fn min_degree() -> u32 {
+        1
+    }
+    pub fn list_price_cents() -> i64 {
+        10_000
+    }
+    pub fn one() -> f64 {
+        1.0
+    }
+    pub fn one_u32() -> u32 {
+        1
+    }
+    pub fn zero_dist() -> Dist {
+        Dist::Constant(0.0)
+    }
+    pub fn one_dist() -> Dist {
+        Dist::Constant(1.0)
+    }
+    pub fn fatigue_decay() -> f64 {
+        0.9
+    }
+    pub fn gamma_shape() -> f64 {
+        2.0
+    }
+}

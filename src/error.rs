@@ -31,7 +31,10 @@ impl Error {
 
     /// An I/O error while doing `what` with `path`.
     pub fn io(what: &str, path: &Path, source: std::io::Error) -> Self {
-        Error::Io { context: format!("could not {what} `{}`", path.display()), source }
+        Error::Io {
+            context: format!("could not {what} `{}`", path.display()),
+            source,
+        }
     }
 }
 

@@ -1,18 +1,46 @@
 //! fission: an agent-based simulator of social-commerce viral growth (社交电商裂变).
 //!
 //! # Overview
-//! - [`scenario::LoadedScenario`] reads and validates a TOML scenario.
-//! - [`graph::SocialGraph`] is the friendship graph (compact CSR with tie classes).
-//! - [`engine::Replicate`] simulates one Monte Carlo replicate day by day.
-//! - [`metrics`] turns replicates into daily rows, run KPIs and cross-replicate statistics.
-//! - [`sweep::run_scenario`] runs every replicate in parallel and [`output`] writes the results.
+//! - [`scenario::LoadedScenario`] reads a TOML scenario and validates every key and range.
+//! - [`graph::SocialGraph`] is the friendship graph: compact CSR with strong/weak ties.
+//! - [`engine::Setup`] holds what replicates share; [`engine::Replicate`] simulates one, day by day.
+//! - [`metrics`] has the daily row, the per-replicate KPIs and cross-replicate statistics.
+//! - [`run::run`] runs every replicate in parallel ([`sweep`]) and writes the [`output`] folder.
+//!
+//! ```
+//! use fission::{engine::Setup, scenario::LoadedScenario};
+//! let text = r#"
+//!     name = "doc"
+//!     days = 20
+//!     [graph.erdos_renyi]
+//!     n = 200
+//!     mean_degree = 6.0
+//!     [seeding]
+//!     count = 5
+//!     [behaviour.p_buy]
+//!     friend = 0.2
+//!     [share]
+//!     p_share = 1.0
+//! "#;
+//! let loaded = LoadedScenario::from_text(text, std::path::Path::new("doc.toml"), &[])?;
+//! let setup = Setup::new(loaded)?;
+//! let run = setup.run(0)?;
+//! assert_eq!(run.rows.len(), 21);
+//! assert!(run.summary.get("customers").unwrap() >= 5.0);
+//! assert_eq!(run.rows[0].customers, 5);
+//! # Ok::<(), fission::Error>(())
+//! ```
 
-pub mod error;
-pub mod rng;
 pub mod engine;
+pub mod error;
 pub mod graph;
 pub mod metrics;
 pub mod model;
+pub mod output;
+pub mod plot;
+pub mod rng;
+pub mod run;
 pub mod scenario;
+pub mod sweep;
 
 pub use error::{Error, Result};

@@ -86,7 +86,8 @@ impl Draws {
     #[inline]
     pub fn day(&self, purpose: Purpose, day: u32) -> DayDraws {
         DayDraws(mix64(
-            self.purpose_keys[purpose as usize] ^ u64::from(day).wrapping_mul(0xD6E8_FEB8_6659_FD93),
+            self.purpose_keys[purpose as usize]
+                ^ u64::from(day).wrapping_mul(0xD6E8_FEB8_6659_FD93),
         ))
     }
 
@@ -150,7 +151,11 @@ pub fn geometric_from_unit(u: f64, p: f64) -> u32 {
     }
     // 1 − u ∈ (0, 1], so the log is finite.
     let g = ((1.0 - u).ln() / (-p).ln_1p()).floor();
-    if g >= f64::from(u32::MAX) { u32::MAX } else { g as u32 }
+    if g >= f64::from(u32::MAX) {
+        u32::MAX
+    } else {
+        g as u32
+    }
 }
 
 #[cfg(test)]
@@ -189,7 +194,10 @@ mod tests {
         let mean = xs.iter().sum::<f64>() / f64::from(n);
         let expect = (1.0 - p) / p; // failures before the first success
         let sd = ((1.0 - p) / (p * p)).sqrt();
-        assert!((mean - expect).abs() < 4.0 * sd / f64::from(n).sqrt(), "{mean}");
+        assert!(
+            (mean - expect).abs() < 4.0 * sd / f64::from(n).sqrt(),
+            "{mean}"
+        );
         assert_eq!(geometric_from_unit(0.3, 1.0), 0);
         assert_eq!(geometric_from_unit(0.3, 0.0), u32::MAX);
     }

@@ -35,13 +35,18 @@ pub struct Calendar {
 impl Calendar {
     /// A calendar for days `0..=days`.
     pub fn new(days: u32) -> Self {
-        Self { buckets: vec![Vec::new(); days as usize + 1] }
+        Self {
+            buckets: vec![Vec::new(); days as usize + 1],
+        }
     }
 
     /// Schedules `event` on `day` (ignored past the horizon).
     #[inline]
     pub fn push(&mut self, day: u64, event: Event) {
-        if let Some(bucket) = usize::try_from(day).ok().and_then(|d| self.buckets.get_mut(d)) {
+        if let Some(bucket) = usize::try_from(day)
+            .ok()
+            .and_then(|d| self.buckets.get_mut(d))
+        {
             bucket.push(event);
         }
     }
@@ -62,13 +67,24 @@ mod tests {
     #[test]
     fn events_come_back_sorted_and_past_horizon_is_dropped() {
         let mut c = Calendar::new(3);
-        let e = |kind, member| Event { kind, member, generation: 0 };
+        let e = |kind, member| Event {
+            kind,
+            member,
+            generation: 0,
+        };
         c.push(2, e(EventKind::Churn, 1));
         c.push(2, e(EventKind::Need, 9));
         c.push(2, e(EventKind::Need, 3));
         c.push(4, e(EventKind::Need, 3));
         c.push(u64::MAX, e(EventKind::Need, 3));
-        assert_eq!(c.take(2), vec![e(EventKind::Need, 3), e(EventKind::Need, 9), e(EventKind::Churn, 1)]);
+        assert_eq!(
+            c.take(2),
+            vec![
+                e(EventKind::Need, 3),
+                e(EventKind::Need, 9),
+                e(EventKind::Churn, 1)
+            ]
+        );
         assert!(c.take(2).is_empty());
         assert!(c.take(3).is_empty());
     }

@@ -3,8 +3,8 @@
 //! `p = min(1, p_buy[c] · tie · (1 + herd · k) · activity · (1 − min(fatigue, 1)))`; the price
 //! term `(π / list)^(−ε)` is 1 while every order is at list price.
 
-use super::calendar::{Event, EventKind};
 use super::Replicate;
+use super::calendar::{Event, EventKind};
 use crate::model::member::NONE;
 use crate::model::{Channel, Customer, Stage};
 use crate::rng::{DayDraws, Purpose};
@@ -35,14 +35,26 @@ impl Replicate<'_> {
     /// One exposure of `member` on `channel` from `sender` (`NONE` for ads); the purchase draw is
     /// `key.bits(member, b)`. `tie` is the tie multiplier of a friend exposure (1 otherwise).
     #[inline]
-    pub(super) fn expose(&mut self, member: u32, channel: Channel, sender: u32, tie: f64, key: DayDraws, b: u32) {
+    pub(super) fn expose(
+        &mut self,
+        member: u32,
+        channel: Channel,
+        sender: u32,
+        tie: f64,
+        key: DayDraws,
+        b: u32,
+    ) {
         let stage = self.stage[member as usize];
         if stage == Stage::Churned && channel != Channel::Ad {
             return; // left the private domain
         }
         self.row.exposures[channel as usize] += 1;
         let fatigue_on = !self.fatigue.is_empty() && stage != Stage::Churned;
-        let fatigue = if fatigue_on { self.add_message(member) } else { 0.0 };
+        let fatigue = if fatigue_on {
+            self.add_message(member)
+        } else {
+            0.0
+        };
         match stage {
             Stage::Unaware | Stage::Aware => {
                 let b_cfg = &self.scenario.behaviour;
@@ -56,7 +68,11 @@ impl Replicate<'_> {
                 } else {
                     1.0 + b_cfg.herd * f64::from(self.customer_friends[member as usize])
                 };
-                let p = base * tie * herd * self.population.activity.of(member) * (1.0 - fatigue.min(1.0));
+                let p = base
+                    * tie
+                    * herd
+                    * self.population.activity.of(member)
+                    * (1.0 - fatigue.min(1.0));
                 if key.chance(p, member, b) {
                     self.purchase(member, channel, sender);
                 } else if stage == Stage::Unaware {
@@ -117,7 +133,9 @@ impl Replicate<'_> {
             }
         }
         let product = &self.scenario.product;
-        self.row.ledger.book_order(product.list_price_cents, 0, product.unit_cost_cents, repeat);
+        self.row
+            .ledger
+            .book_order(product.list_price_cents, 0, product.unit_cost_cents, repeat);
         let record = &mut self.customers[c as usize];
         record.orders += 1;
         record.spent_cents += product.list_price_cents;
@@ -129,17 +147,41 @@ impl Replicate<'_> {
         let next = u64::from(day);
         if let Some(r) = &self.scenario.repurchase {
             let gap = self.need_interval(r, member, generation);
-            self.retention.push(next + gap, Event { kind: EventKind::Need, member, generation });
+            self.retention.push(
+                next + gap,
+                Event {
+                    kind: EventKind::Need,
+                    member,
+                    generation,
+                },
+            );
         }
         let silent = self.scenario.churn.silent_after_days;
         if silent > 0 {
-            self.retention.push(next + u64::from(silent), Event { kind: EventKind::Silence, member, generation });
+            self.retention.push(
+                next + u64::from(silent),
+                Event {
+                    kind: EventKind::Silence,
+                    member,
+                    generation,
+                },
+            );
         }
         let daily = self.scenario.share.p_share_daily;
         if daily > 0.0 {
             // Tomorrow's share is decided by p_share; later days by p_share_daily.
-            let gap = self.draws.day(Purpose::DailyShare, day).geometric(daily, member, generation);
-            self.actions.push(next + 2 + u64::from(gap), Event { kind: EventKind::DailyShare, member, generation });
+            let gap = self
+                .draws
+                .day(Purpose::DailyShare, day)
+                .geometric(daily, member, generation);
+            self.actions.push(
+                next + 2 + u64::from(gap),
+                Event {
+                    kind: EventKind::DailyShare,
+                    member,
+                    generation,
+                },
+            );
         }
     }
 
@@ -155,7 +197,9 @@ impl Replicate<'_> {
 
     /// Runs today's paid ads: impressions on uniformly random members, cost at the CPM.
     pub(super) fn run_ads(&mut self) {
-        let Some(ads) = &self.scenario.ads else { return };
+        let Some(ads) = &self.scenario.ads else {
+            return;
+        };
         let day = self.day;
         if day < ads.start_day || ads.end_day.is_some_and(|end| day > end) {
             return;

@@ -70,9 +70,21 @@ impl<'a> Replicate<'a> {
             stage: vec![Stage::Unaware; n as usize],
             customer_of: vec![NONE; n as usize],
             customers: Vec::new(),
-            fatigue: if fatigue_on { vec![0.0; n as usize] } else { Vec::new() },
-            fatigue_day: if fatigue_on { vec![0; n as usize] } else { Vec::new() },
-            customer_friends: if scenario.behaviour.herd > 0.0 { vec![0; n as usize] } else { Vec::new() },
+            fatigue: if fatigue_on {
+                vec![0.0; n as usize]
+            } else {
+                Vec::new()
+            },
+            fatigue_day: if fatigue_on {
+                vec![0; n as usize]
+            } else {
+                Vec::new()
+            },
+            customer_friends: if scenario.behaviour.herd > 0.0 {
+                vec![0; n as usize]
+            } else {
+                Vec::new()
+            },
             retention: Calendar::new(scenario.days),
             actions: Calendar::new(scenario.days),
             bought_yesterday: Vec::new(),
@@ -111,7 +123,10 @@ impl<'a> Replicate<'a> {
     /// Simulates the next day.
     fn step(&mut self) {
         self.day += 1;
-        self.row = DayRow { day: self.day, ..DayRow::default() };
+        self.row = DayRow {
+            day: self.day,
+            ..DayRow::default()
+        };
         self.bought_yesterday = std::mem::take(&mut self.bought_today);
         self.run_ads();
         self.run_shares();
@@ -124,7 +139,11 @@ impl<'a> Replicate<'a> {
         self.row.stages = self.stage_counts;
         self.row.customers = self.customers.len() as u32;
         let n = self.graph.node_count();
-        self.row.mean_fatigue = if n > 0 { self.total_fatigue / f64::from(n) } else { 0.0 };
+        self.row.mean_fatigue = if n > 0 {
+            self.total_fatigue / f64::from(n)
+        } else {
+            0.0
+        };
     }
 
     #[inline]
@@ -156,7 +175,8 @@ impl<'a> Replicate<'a> {
 
     /// The customer record of `member`, if they ever bought.
     pub fn customer(&self, member: u32) -> Option<&Customer> {
-        self.customers.get(self.customer_of[member as usize] as usize)
+        self.customers
+            .get(self.customer_of[member as usize] as usize)
     }
 
     /// Position of `member` in [`Replicate::customers`], if they ever bought.

@@ -5,36 +5,60 @@
 //! as a bound and accepted with `h(day) / bound`; a new message redraws. This is exact for the
 //! daily hazard and costs work per event, not per customer per day.
 
-use super::calendar::{Event, EventKind};
 use super::Replicate;
+use super::calendar::{Event, EventKind};
 use crate::model::Stage;
 use crate::model::member::NONE;
 use crate::rng::Purpose;
-use crate::scenario::{Dist, IntervalKind, Repurchase};
 use crate::scenario::dist::{Domain, NamedDist};
+use crate::scenario::{Dist, IntervalKind, Repurchase};
 
 impl Replicate<'_> {
     /// Phase 5 of the day.
     pub(super) fn run_retention(&mut self) {
         let day = self.day;
-        for Event { kind, member, generation } in self.retention.take(day) {
+        for Event {
+            kind,
+            member,
+            generation,
+        } in self.retention.take(day)
+        {
             let c = self.customer_of[member as usize];
             let stage = self.stage[member as usize];
             let record = &self.customers[c as usize];
-            let (orders, churn_generation, bound, acquired_via) =
-                (record.orders, record.churn_generation, record.churn_bound, record.acquired_via);
+            let (orders, churn_generation, bound, acquired_via) = (
+                record.orders,
+                record.churn_generation,
+                record.churn_bound,
+                record.acquired_via,
+            );
             match kind {
                 EventKind::Need => {
-                    let Some(r) = &self.scenario.repurchase else { continue };
+                    let Some(r) = &self.scenario.repurchase else {
+                        continue;
+                    };
                     if orders != generation || !matches!(stage, Stage::Active | Stage::Silent) {
                         continue;
                     }
-                    let p = r.p_buy * self.population.activity.of(member) * (1.0 - self.fatigue_of(member).min(1.0));
-                    if self.draws.day(Purpose::Repurchase, day).chance(p, member, generation) {
+                    let p = r.p_buy
+                        * self.population.activity.of(member)
+                        * (1.0 - self.fatigue_of(member).min(1.0));
+                    if self
+                        .draws
+                        .day(Purpose::Repurchase, day)
+                        .chance(p, member, generation)
+                    {
                         self.purchase(member, acquired_via, NONE);
                     } else {
                         let gap = self.need_interval(r, member, generation);
-                        self.retention.push(u64::from(day) + gap, Event { kind, member, generation });
+                        self.retention.push(
+                            u64::from(day) + gap,
+                            Event {
+                                kind,
+                                member,
+                                generation,
+                            },
+                        );
                     }
                 }
                 EventKind::Silence => {
@@ -43,12 +67,18 @@ impl Replicate<'_> {
                     }
                 }
                 EventKind::Churn => {
-                    if churn_generation != generation || !matches!(stage, Stage::Active | Stage::Silent) {
+                    if churn_generation != generation
+                        || !matches!(stage, Stage::Active | Stage::Silent)
+                    {
                         continue;
                     }
                     let hazard = self.churn_hazard(member);
                     let accept = hazard >= bound
-                        || self.draws.day(Purpose::ChurnAccept, day).chance(hazard / bound, member, generation);
+                        || self.draws.day(Purpose::ChurnAccept, day).chance(
+                            hazard / bound,
+                            member,
+                            generation,
+                        );
                     if accept {
                         self.customers[c as usize].churn_day = day;
                         self.set_stage(member, Stage::Churned);
@@ -79,18 +109,36 @@ impl Replicate<'_> {
             return;
         }
         let generation = record.churn_generation;
-        let gap = self.draws.day(Purpose::ChurnCandidate, from).geometric(bound, member, generation);
-        self.retention.push(u64::from(from) + u64::from(gap), Event { kind: EventKind::Churn, member, generation });
+        let gap = self
+            .draws
+            .day(Purpose::ChurnCandidate, from)
+            .geometric(bound, member, generation);
+        self.retention.push(
+            u64::from(from) + u64::from(gap),
+            Event {
+                kind: EventKind::Churn,
+                member,
+                generation,
+            },
+        );
     }
 
     /// Days from today to `member`'s next need (≥ 1).
     pub(super) fn need_interval(&self, r: &Repurchase, member: u32, generation: u32) -> u64 {
         let key = self.draws.day(Purpose::NeedInterval, self.day);
         match r.interval {
-            IntervalKind::Geometric => 1 + u64::from(key.geometric(1.0 / r.mean_interval_days, member, generation)),
+            IntervalKind::Geometric => {
+                1 + u64::from(key.geometric(1.0 / r.mean_interval_days, member, generation))
+            }
             IntervalKind::Gamma => {
-                let gamma = Dist::Named(NamedDist::Gamma { shape: r.gamma_shape, scale: r.mean_interval_days / r.gamma_shape });
-                (gamma.sample(key.bits(member, generation), Domain::NonNegative).ceil() as u64).max(1)
+                let gamma = Dist::Named(NamedDist::Gamma {
+                    shape: r.gamma_shape,
+                    scale: r.mean_interval_days / r.gamma_shape,
+                });
+                (gamma
+                    .sample(key.bits(member, generation), Domain::NonNegative)
+                    .ceil() as u64)
+                    .max(1)
             }
         }
     }

@@ -50,7 +50,11 @@ impl Setup {
         } else if s.seeding.strategy == SeedStrategy::TopDegree && !s.graph.resample {
             fixed = Some(top_degree(&graph, s.seeding.count));
         }
-        Ok(Setup { loaded, graph, fixed_seeds: fixed })
+        Ok(Setup {
+            loaded,
+            graph,
+            fixed_seeds: fixed,
+        })
     }
 
     /// The validated scenario.
@@ -86,13 +90,21 @@ impl Setup {
             Some(seeds) => seeds.clone(),
             None => match s.seeding.strategy {
                 SeedStrategy::TopDegree => top_degree(graph, s.seeding.count),
-                SeedStrategy::Random => random_members(graph.node_count(), s.seeding.count, &Draws::new(s.seed, replicate)),
+                SeedStrategy::Random => random_members(
+                    graph.node_count(),
+                    s.seeding.count,
+                    &Draws::new(s.seed, replicate),
+                ),
             },
         };
         rep.seed(&seeds);
         let rows = rep.run(observer);
         let summary = RunSummary::of(&rep, &rows);
-        Ok(RunOutput { replicate, rows, summary })
+        Ok(RunOutput {
+            replicate,
+            rows,
+            summary,
+        })
     }
 
     /// Runs replicate `replicate`.
@@ -139,7 +151,8 @@ mod tests {
 
     #[test]
     fn top_degree_breaks_ties_by_id() {
-        let g = SocialGraph::from_edges(5, &[(0, 1), (1, 2), (2, 3), (3, 4), (1, 3)], None).unwrap();
+        let g =
+            SocialGraph::from_edges(5, &[(0, 1), (1, 2), (2, 3), (3, 4), (1, 3)], None).unwrap();
         assert_eq!(top_degree(&g, 2), vec![1, 3]);
         assert_eq!(top_degree(&g, 4), vec![1, 3, 2, 0]);
         assert_eq!(top_degree(&g, 9).len(), 5);

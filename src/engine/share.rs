@@ -1,8 +1,8 @@
 //! Member actions: yesterday's buyers (with `p_share`) and daily sharers (`p_share_daily`) share
 //! with their friends, in ascending member order; each share's exposures are resolved at once.
 
-use super::calendar::{Event, EventKind};
 use super::Replicate;
+use super::calendar::{Event, EventKind};
 use crate::model::{Channel, Stage};
 use crate::rng::Purpose;
 
@@ -14,20 +14,37 @@ impl Replicate<'_> {
         let mut sharers = std::mem::take(&mut self.scratch);
         sharers.clear();
         for &m in &self.bought_yesterday {
-            if self.stage[m as usize] == Stage::Active && decide.chance(self.population.p_share.of(m), m, 0) {
+            if self.stage[m as usize] == Stage::Active
+                && decide.chance(self.population.p_share.of(m), m, 0)
+            {
                 sharers.push(m);
             }
         }
         let daily = self.scenario.share.p_share_daily;
-        for Event { member, generation, .. } in self.actions.take(day) {
-            let Some(c) = self.customer(member) else { continue };
+        for Event {
+            member, generation, ..
+        } in self.actions.take(day)
+        {
+            let Some(c) = self.customer(member) else {
+                continue;
+            };
             if c.orders != generation || self.stage[member as usize] != Stage::Active {
                 continue; // stale chain, or no longer active
             }
             sharers.push(member);
-            let gap = self.draws.day(Purpose::DailyShare, day).geometric(daily, member, generation);
+            let gap = self
+                .draws
+                .day(Purpose::DailyShare, day)
+                .geometric(daily, member, generation);
             let next = u64::from(day) + 1 + u64::from(gap);
-            self.actions.push(next, Event { kind: EventKind::DailyShare, member, generation });
+            self.actions.push(
+                next,
+                Event {
+                    kind: EventKind::DailyShare,
+                    member,
+                    generation,
+                },
+            );
         }
         sharers.sort_unstable();
         sharers.dedup();
@@ -47,7 +64,13 @@ impl Replicate<'_> {
         let ties = graph.strong_ties(sharer);
         let b = &self.scenario.behaviour;
         let (strong, weak) = (b.tie_strong, b.tie_weak);
-        let tie = |slot: usize| if ties.is_some_and(|t| t[slot]) { strong } else { weak };
+        let tie = |slot: usize| {
+            if ties.is_some_and(|t| t[slot]) {
+                strong
+            } else {
+                weak
+            }
+        };
         let buy = self.draws.day(Purpose::Purchase, self.day);
         let reach = self.draws.day(Purpose::ShareReach, self.day);
         let share = &self.scenario.share;
@@ -66,11 +89,18 @@ impl Replicate<'_> {
                     // Strong ties first (stable), then the draw picks within each class.
                     slots.sort_by_key(|&s| !ties.is_some_and(|t| t[s as usize]));
                 }
-                let strong_count = slots.iter().filter(|&&s| ties.is_some_and(|t| t[s as usize])).count();
+                let strong_count = slots
+                    .iter()
+                    .filter(|&&s| ties.is_some_and(|t| t[s as usize]))
+                    .count();
                 let take = (k as usize).min(slots.len());
                 // Partial Fisher–Yates, within the strong block first when preferring strong ties.
                 for i in 0..take {
-                    let end = if share.prefer_strong && i < strong_count { strong_count } else { slots.len() };
+                    let end = if share.prefer_strong && i < strong_count {
+                        strong_count
+                    } else {
+                        slots.len()
+                    };
                     let j = i + reach.index((end - i) as u32, sharer, i as u32) as usize;
                     slots.swap(i, j);
                 }

@@ -30,10 +30,15 @@ pub fn read(path: &Path, strong_of: Option<&dyn Fn(u32, u32) -> bool>) -> Result
                 i + 1
             ))
         };
-        let mut fields = text.split(|c: char| c.is_whitespace() || c == ',').filter(|f| !f.is_empty());
+        let mut fields = text
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|f| !f.is_empty());
         let mut id = |name: &str| -> Result<u64> {
-            let f = fields.next().ok_or_else(|| bad(&format!("missing {name} id")))?;
-            f.parse::<u64>().map_err(|_| bad(&format!("`{f}` is not an integer id")))
+            let f = fields
+                .next()
+                .ok_or_else(|| bad(&format!("missing {name} id")))?;
+            f.parse::<u64>()
+                .map_err(|_| bad(&format!("`{f}` is not an integer id")))
         };
         let (u, v) = (id("first")?, id("second")?);
         let tie = match fields.next() {
@@ -42,18 +47,29 @@ pub fn read(path: &Path, strong_of: Option<&dyn Fn(u32, u32) -> bool>) -> Result
             Some("weak" | "w") => Some(false),
             // SNAP files may carry weights or timestamps; they do not affect the model.
             Some(other) if other.parse::<f64>().is_ok() => None,
-            Some(other) => return Err(bad(&format!("third column `{other}` is neither a number nor strong/weak"))),
+            Some(other) => {
+                return Err(bad(&format!(
+                    "third column `{other}` is neither a number nor strong/weak"
+                )));
+            }
         };
         raw.push((u, v, tie));
     }
     if raw.is_empty() {
-        return Err(Error::Input(format!("{}: the edge list has no edges", path.display())));
+        return Err(Error::Input(format!(
+            "{}: the edge list has no edges",
+            path.display()
+        )));
     }
     let mut ids: Vec<u64> = raw.iter().flat_map(|&(u, v, _)| [u, v]).collect();
     ids.sort_unstable();
     ids.dedup();
     if ids.len() >= u32::MAX as usize {
-        return Err(Error::Input(format!("{}: more than {} nodes", path.display(), u32::MAX - 1)));
+        return Err(Error::Input(format!(
+            "{}: more than {} nodes",
+            path.display(),
+            u32::MAX - 1
+        )));
     }
     let dense = |x: u64| ids.binary_search(&x).map_or(0, |i| i as u32);
     let edges: Vec<(u32, u32)> = raw.iter().map(|&(u, v, _)| (dense(u), dense(v))).collect();
@@ -108,8 +124,18 @@ mod tests {
         let e = read(f.path(), None).unwrap_err().to_string();
         assert!(e.contains(":2: `x` is not an integer id"), "{e}");
         let f = write("1\n");
-        assert!(read(f.path(), None).unwrap_err().to_string().contains(":1: missing second id"));
+        assert!(
+            read(f.path(), None)
+                .unwrap_err()
+                .to_string()
+                .contains(":1: missing second id")
+        );
         let f = write("# only comments\n");
-        assert!(read(f.path(), None).unwrap_err().to_string().contains("no edges"));
+        assert!(
+            read(f.path(), None)
+                .unwrap_err()
+                .to_string()
+                .contains("no edges")
+        );
     }
 }

@@ -10,9 +10,16 @@ use crate::scenario::GraphSpec;
 ///
 /// # Errors
 /// [`Error::Input`] if no generator is named (validation prevents this) or a setting is impossible.
-pub fn edges<R: Rng>(spec: &GraphSpec, rng: &mut R) -> Result<(u32, Vec<(u32, u32)>, Option<Vec<u32>>)> {
+pub fn edges<R: Rng>(
+    spec: &GraphSpec,
+    rng: &mut R,
+) -> Result<(u32, Vec<(u32, u32)>, Option<Vec<u32>>)> {
     if let Some(g) = &spec.erdos_renyi {
-        let p = if g.n > 1 { g.mean_degree / f64::from(g.n - 1) } else { 0.0 };
+        let p = if g.n > 1 {
+            g.mean_degree / f64::from(g.n - 1)
+        } else {
+            0.0
+        };
         return Ok((g.n, erdos_renyi(g.n, p, rng), None));
     }
     if let Some(g) = &spec.barabasi_albert {
@@ -29,8 +36,14 @@ pub fn edges<R: Rng>(spec: &GraphSpec, rng: &mut R) -> Result<(u32, Vec<(u32, u3
         return Ok((blocks.len() as u32, edges, Some(blocks)));
     }
     if let Some(g) = &spec.configuration {
-        let max = g.max_degree.unwrap_or_else(|| (f64::from(g.n).sqrt() as u32).max(g.min_degree));
-        return Ok((g.n, configuration(g.n, g.gamma, g.min_degree, max, rng), None));
+        let max = g
+            .max_degree
+            .unwrap_or_else(|| (f64::from(g.n).sqrt() as u32).max(g.min_degree));
+        return Ok((
+            g.n,
+            configuration(g.n, g.gamma, g.min_degree, max, rng),
+            None,
+        ));
     }
     Err(Error::Input("the scenario names no graph generator".into()))
 }
@@ -133,7 +146,10 @@ pub fn watts_strogatz<R: Rng>(n: u32, k: u32, p: f64, rng: &mut R) -> Vec<(u32, 
     for j in 1..=k / 2 {
         for u in 0..n {
             let v = (u + j) % n;
-            if !rng.random_bool(p) || adj[u as usize].len() as u32 >= n - 1 || !adj[u as usize].contains(&v) {
+            if !rng.random_bool(p)
+                || adj[u as usize].len() as u32 >= n - 1
+                || !adj[u as usize].contains(&v)
+            {
                 continue;
             }
             let mut w = rng.random_range(0..n);
@@ -148,7 +164,11 @@ pub fn watts_strogatz<R: Rng>(n: u32, k: u32, p: f64, rng: &mut R) -> Vec<(u32, 
     }
     let mut edges = Vec::with_capacity((n as usize) * (k as usize) / 2);
     for (u, list) in adj.iter().enumerate() {
-        edges.extend(list.iter().filter(|&&v| (u as u32) < v).map(|&v| (u as u32, v)));
+        edges.extend(
+            list.iter()
+                .filter(|&&v| (u as u32) < v)
+                .map(|&v| (u as u32, v)),
+        );
     }
     edges
 }
@@ -168,7 +188,9 @@ pub fn holme_kim<R: Rng>(n: u32, m: u32, p_triad: f64, rng: &mut R) -> Vec<(u32,
     };
     for source in m..n {
         distinct_targets(&pool, m as usize, rng, &mut candidates);
-        let Some(mut target) = candidates.pop() else { continue };
+        let Some(mut target) = candidates.pop() else {
+            continue;
+        };
         add(&mut adj, &mut edges, source, target);
         pool.push(target);
         let mut count = 1;
@@ -176,7 +198,10 @@ pub fn holme_kim<R: Rng>(n: u32, m: u32, p_triad: f64, rng: &mut R) -> Vec<(u32,
             if rng.random_bool(p_triad) {
                 neighbourhood.clear();
                 neighbourhood.extend(
-                    adj[target as usize].iter().copied().filter(|&x| x != source && !adj[source as usize].contains(&x)),
+                    adj[target as usize]
+                        .iter()
+                        .copied()
+                        .filter(|&x| x != source && !adj[source as usize].contains(&x)),
                 );
                 if !neighbourhood.is_empty() {
                     let nbr = neighbourhood[rng.random_range(0..neighbourhood.len())];
@@ -201,7 +226,12 @@ pub fn holme_kim<R: Rng>(n: u32, m: u32, p_triad: f64, rng: &mut R) -> Vec<(u32,
 
 /// Stochastic block model: blocks of the given sizes (consecutive ids), edge probability `p_in`
 /// inside a block and `p_out` between blocks. Returns the edges and each node's block.
-pub fn stochastic_block<R: Rng>(sizes: &[u32], p_in: f64, p_out: f64, rng: &mut R) -> (Vec<(u32, u32)>, Vec<u32>) {
+pub fn stochastic_block<R: Rng>(
+    sizes: &[u32],
+    p_in: f64,
+    p_out: f64,
+    rng: &mut R,
+) -> (Vec<(u32, u32)>, Vec<u32>) {
     let mut starts = Vec::with_capacity(sizes.len());
     let mut blocks = Vec::new();
     for (b, &s) in sizes.iter().enumerate() {
@@ -217,7 +247,10 @@ pub fn stochastic_block<R: Rng>(sizes: &[u32], p_in: f64, p_out: f64, rng: &mut 
         });
         for (&sb, &size_b) in starts.iter().zip(sizes).skip(a + 1) {
             bernoulli_slots(u64::from(size_a) * u64::from(size_b), p_out, rng, |k| {
-                edges.push((sa + (k / u64::from(size_b)) as u32, sb + (k % u64::from(size_b)) as u32));
+                edges.push((
+                    sa + (k / u64::from(size_b)) as u32,
+                    sb + (k % u64::from(size_b)) as u32,
+                ));
             });
         }
     }
@@ -227,7 +260,13 @@ pub fn stochastic_block<R: Rng>(sizes: &[u32], p_in: f64, p_out: f64, rng: &mut 
 /// Erased configuration model: degrees from a discrete power law `P(k) ∝ k^−γ` on
 /// `[min_degree, max_degree]`, stubs matched uniformly; self-loops and multi-edges are dropped
 /// by the CSR builder.
-pub fn configuration<R: Rng>(n: u32, gamma: f64, min_degree: u32, max_degree: u32, rng: &mut R) -> Vec<(u32, u32)> {
+pub fn configuration<R: Rng>(
+    n: u32,
+    gamma: f64,
+    min_degree: u32,
+    max_degree: u32,
+    rng: &mut R,
+) -> Vec<(u32, u32)> {
     let mut cumulative = Vec::with_capacity((max_degree - min_degree + 1) as usize);
     let mut total = 0.0;
     for k in min_degree..=max_degree {
@@ -237,7 +276,9 @@ pub fn configuration<R: Rng>(n: u32, gamma: f64, min_degree: u32, max_degree: u3
     let mut stubs = Vec::new();
     for u in 0..n {
         let x = rng.random::<f64>() * total;
-        let i = cumulative.partition_point(|&c| c <= x).min(cumulative.len() - 1);
+        let i = cumulative
+            .partition_point(|&c| c <= x)
+            .min(cumulative.len() - 1);
         stubs.extend(std::iter::repeat_n(u, (min_degree + i as u32) as usize));
     }
     if stubs.len() % 2 == 1 {
@@ -280,12 +321,18 @@ mod tests {
     #[test]
     fn erdos_renyi_boundaries_and_mean() {
         assert!(erdos_renyi(50, 0.0, &mut rng()).is_empty());
-        assert_eq!(graph(50, &erdos_renyi(50, 1.0, &mut rng())).edge_count(), 50 * 49 / 2);
+        assert_eq!(
+            graph(50, &erdos_renyi(50, 1.0, &mut rng())).edge_count(),
+            50 * 49 / 2
+        );
         let n = 2000u32;
         let p = 0.005;
         let m = graph(n, &erdos_renyi(n, p, &mut rng())).edge_count() as f64;
         let pairs = f64::from(n) * f64::from(n - 1) / 2.0;
-        assert!((m - pairs * p).abs() < 4.0 * (pairs * p * (1.0 - p)).sqrt(), "{m}");
+        assert!(
+            (m - pairs * p).abs() < 4.0 * (pairs * p * (1.0 - p)).sqrt(),
+            "{m}"
+        );
     }
 
     #[test]
@@ -322,9 +369,15 @@ mod tests {
     fn stochastic_block_plants_communities() {
         let (edges, blocks) = stochastic_block(&[100, 100, 50], 0.2, 0.01, &mut rng());
         assert_eq!(blocks.len(), 250);
-        let inside = edges.iter().filter(|(u, v)| blocks[*u as usize] == blocks[*v as usize]).count() as f64;
+        let inside = edges
+            .iter()
+            .filter(|(u, v)| blocks[*u as usize] == blocks[*v as usize])
+            .count() as f64;
         let expect_in = 0.2 * f64::from(100 * 99 / 2 + 100 * 99 / 2 + 50 * 49 / 2);
-        assert!((inside - expect_in).abs() < 4.0 * (expect_in * 0.8).sqrt(), "{inside}");
+        assert!(
+            (inside - expect_in).abs() < 4.0 * (expect_in * 0.8).sqrt(),
+            "{inside}"
+        );
         let all = stochastic_block(&[30], 1.0, 0.0, &mut rng()).0;
         assert_eq!(all.len(), 30 * 29 / 2);
     }

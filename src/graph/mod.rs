@@ -42,12 +42,18 @@ impl SocialGraph {
     ///
     /// # Errors
     /// [`Error::Input`] if an id is `≥ n` or the graph has more than `u32::MAX` edge slots.
-    pub fn from_edges(n: u32, edges: &[(u32, u32)], strong_of: Option<&dyn Fn(u32, u32) -> bool>) -> Result<Self> {
+    pub fn from_edges(
+        n: u32,
+        edges: &[(u32, u32)],
+        strong_of: Option<&dyn Fn(u32, u32) -> bool>,
+    ) -> Result<Self> {
         let mut degree = vec![0u32; n as usize + 1];
         let mut self_loops = 0;
         for &(u, v) in edges {
             if u >= n || v >= n {
-                return Err(Error::Input(format!("edge ({u}, {v}) names a node ≥ n = {n}")));
+                return Err(Error::Input(format!(
+                    "edge ({u}, {v}) names a node ≥ n = {n}"
+                )));
             }
             if u == v {
                 self_loops += 1;
@@ -58,7 +64,11 @@ impl SocialGraph {
         }
         let slots: u64 = degree.iter().map(|&d| u64::from(d)).sum();
         if slots > u64::from(u32::MAX) {
-            return Err(Error::Input(format!("the graph has {} edges; at most {} are supported", slots / 2, u32::MAX / 2)));
+            return Err(Error::Input(format!(
+                "the graph has {} edges; at most {} are supported",
+                slots / 2,
+                u32::MAX / 2
+            )));
         }
         let mut offsets = Vec::with_capacity(n as usize + 1);
         let mut acc = 0u32;
@@ -106,7 +116,10 @@ impl SocialGraph {
             strong: Vec::new(),
             original_ids: None,
             blocks: None,
-            dropped: Dropped { duplicates: duplicate_slots / 2, self_loops },
+            dropped: Dropped {
+                duplicates: duplicate_slots / 2,
+                self_loops,
+            },
         };
         if let Some(strong_of) = strong_of {
             let mut strong = vec![false; g.neighbours.len()];
@@ -173,7 +186,9 @@ impl SocialGraph {
 
     /// The file id of dense member `u` (identity for generated graphs).
     pub fn original_id(&self, u: u32) -> u64 {
-        self.original_ids.as_ref().map_or(u64::from(u), |ids| ids[u as usize])
+        self.original_ids
+            .as_ref()
+            .map_or(u64::from(u), |ids| ids[u as usize])
     }
 
     /// Planted community of each member, if the generator planted any.
@@ -188,8 +203,12 @@ impl SocialGraph {
 
     /// Every undirected edge once, as `(u, v)` with `u < v`, in CSR order.
     pub fn edges(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
-        (0..self.node_count())
-            .flat_map(move |u| self.neighbours(u).iter().filter(move |&&v| u < v).map(move |&v| (u, v)))
+        (0..self.node_count()).flat_map(move |u| {
+            self.neighbours(u)
+                .iter()
+                .filter(move |&&v| u < v)
+                .map(move |&v| (u, v))
+        })
     }
 
     /// Is the edge `(u, v)` a strong tie? (`false` for non-edges.)
@@ -210,7 +229,10 @@ impl SocialGraph {
 /// [`Error::Input`] for a missing or malformed edge list or an impossible generator setting.
 pub fn build(loaded: &LoadedScenario, replicate: u64) -> Result<SocialGraph> {
     let spec: &GraphSpec = &loaded.scenario.graph;
-    let draws = Draws::new(loaded.scenario.seed, if spec.resample { replicate } else { 0 });
+    let draws = Draws::new(
+        loaded.scenario.seed,
+        if spec.resample { replicate } else { 0 },
+    );
     let tie_key = draws.day(Purpose::TieClass, 0);
     let share = spec.strong_share;
     let strong_of = move |u: u32, v: u32| to_unit(tie_key.bits(u, v)) < share;
@@ -239,18 +261,26 @@ mod tests {
 
     #[test]
     fn csr_drops_duplicates_and_self_loops_and_sorts() {
-        let g = SocialGraph::from_edges(4, &[(0, 1), (1, 0), (2, 2), (3, 0), (0, 1), (1, 2)], None).unwrap();
+        let g = SocialGraph::from_edges(4, &[(0, 1), (1, 0), (2, 2), (3, 0), (0, 1), (1, 2)], None)
+            .unwrap();
         assert_eq!(g.edge_count(), 3);
         assert_eq!(g.neighbours(0), &[1, 3]);
         assert_eq!(g.neighbours(1), &[0, 2]);
-        assert_eq!(g.dropped(), Dropped { duplicates: 2, self_loops: 1 });
+        assert_eq!(
+            g.dropped(),
+            Dropped {
+                duplicates: 2,
+                self_loops: 1
+            }
+        );
         assert_eq!(g.edges().collect::<Vec<_>>(), vec![(0, 1), (0, 3), (1, 2)]);
     }
 
     #[test]
     fn tie_classes_are_symmetric() {
         let strong = |u: u32, v: u32| (u + v) % 2 == 1;
-        let g = SocialGraph::from_edges(4, &[(0, 1), (1, 2), (0, 2), (2, 3)], Some(&strong)).unwrap();
+        let g =
+            SocialGraph::from_edges(4, &[(0, 1), (1, 2), (0, 2), (2, 3)], Some(&strong)).unwrap();
         for (u, v) in g.edges() {
             assert_eq!(g.is_strong(u, v), g.is_strong(v, u));
             assert_eq!(g.is_strong(u, v), (u + v) % 2 == 1);

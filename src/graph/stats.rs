@@ -41,21 +41,35 @@ impl GraphStats {
     pub fn of(g: &SocialGraph) -> Self {
         let n = g.node_count();
         let degrees = (0..n).map(|u| g.degree(u));
-        let (degree_min, degree_max) = degrees.fold((u32::MAX, 0), |(lo, hi), d| (lo.min(d), hi.max(d)));
+        let (degree_min, degree_max) =
+            degrees.fold((u32::MAX, 0), |(lo, hi), d| (lo.min(d), hi.max(d)));
         let per_node = triangles_per_node(g);
         let triangles = per_node.iter().map(|&t| u64::from(t)).sum::<u64>() / 3;
-        let triples: f64 = (0..n).map(|u| f64::from(g.degree(u)) * (f64::from(g.degree(u)) - 1.0) / 2.0).sum();
+        let triples: f64 = (0..n)
+            .map(|u| f64::from(g.degree(u)) * (f64::from(g.degree(u)) - 1.0) / 2.0)
+            .sum();
         let (components, largest_component) = components(g);
-        let Dropped { duplicates, self_loops } = g.dropped();
+        let Dropped {
+            duplicates,
+            self_loops,
+        } = g.dropped();
         GraphStats {
             nodes: n,
             edges: g.edge_count(),
             strong_edges: g.strong_edge_count(),
             degree_min: if n == 0 { 0 } else { degree_min },
-            degree_mean: if n == 0 { 0.0 } else { 2.0 * g.edge_count() as f64 / f64::from(n) },
+            degree_mean: if n == 0 {
+                0.0
+            } else {
+                2.0 * g.edge_count() as f64 / f64::from(n)
+            },
             degree_max,
             average_clustering: average_from(g, &per_node),
-            transitivity: if triples > 0.0 { 3.0 * triangles as f64 / triples } else { 0.0 },
+            transitivity: if triples > 0.0 {
+                3.0 * triangles as f64 / triples
+            } else {
+                0.0
+            },
             triangles,
             components,
             largest_component,
@@ -72,7 +86,12 @@ fn triangles_per_node(g: &SocialGraph) -> Vec<u32> {
     let mut tri = vec![0u32; n as usize];
     let mut mark = vec![false; n as usize];
     for u in 0..n {
-        let forward = |x: u32| g.neighbours(x).iter().copied().filter(move |&y| rank(y) > rank(x));
+        let forward = |x: u32| {
+            g.neighbours(x)
+                .iter()
+                .copied()
+                .filter(move |&y| rank(y) > rank(x))
+        };
         for v in forward(u) {
             mark[v as usize] = true;
         }
@@ -100,7 +119,11 @@ fn average_from(g: &SocialGraph, tri: &[u32]) -> f64 {
     let sum: f64 = (0..n)
         .map(|u| {
             let d = f64::from(g.degree(u));
-            if d < 2.0 { 0.0 } else { 2.0 * f64::from(tri[u as usize]) / (d * (d - 1.0)) }
+            if d < 2.0 {
+                0.0
+            } else {
+                2.0 * f64::from(tri[u as usize]) / (d * (d - 1.0))
+            }
         })
         .sum();
     sum / f64::from(n)
@@ -129,12 +152,32 @@ fn components(g: &SocialGraph) -> (u32, u32) {
 impl std::fmt::Display for GraphStats {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(f, "nodes               {}", self.nodes)?;
-        writeln!(f, "edges               {} ({} strong)", self.edges, self.strong_edges)?;
-        writeln!(f, "degree min/mean/max {} / {:.3} / {}", self.degree_min, self.degree_mean, self.degree_max)?;
+        writeln!(
+            f,
+            "edges               {} ({} strong)",
+            self.edges, self.strong_edges
+        )?;
+        writeln!(
+            f,
+            "degree min/mean/max {} / {:.3} / {}",
+            self.degree_min, self.degree_mean, self.degree_max
+        )?;
         writeln!(f, "avg clustering      {:.4}", self.average_clustering)?;
-        writeln!(f, "transitivity        {:.4} ({} triangles)", self.transitivity, self.triangles)?;
-        writeln!(f, "components          {} (largest {} members)", self.components, self.largest_component)?;
-        write!(f, "dropped             {} duplicate edges, {} self-loops", self.dropped_duplicates, self.dropped_self_loops)
+        writeln!(
+            f,
+            "transitivity        {:.4} ({} triangles)",
+            self.transitivity, self.triangles
+        )?;
+        writeln!(
+            f,
+            "components          {} (largest {} members)",
+            self.components, self.largest_component
+        )?;
+        write!(
+            f,
+            "dropped             {} duplicate edges, {} self-loops",
+            self.dropped_duplicates, self.dropped_self_loops
+        )
     }
 }
 
@@ -145,7 +188,8 @@ mod tests {
     #[test]
     fn stats_of_a_known_graph() {
         // A triangle 0-1-2 with a pendant 3 on 2, plus an isolated edge 4-5.
-        let g = SocialGraph::from_edges(6, &[(0, 1), (1, 2), (0, 2), (2, 3), (4, 5)], None).unwrap();
+        let g =
+            SocialGraph::from_edges(6, &[(0, 1), (1, 2), (0, 2), (2, 3), (4, 5)], None).unwrap();
         let s = GraphStats::of(&g);
         assert_eq!((s.nodes, s.edges, s.triangles), (6, 5, 1));
         assert_eq!((s.degree_min, s.degree_max), (1, 3));

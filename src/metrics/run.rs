@@ -16,7 +16,10 @@ pub struct RunSummary {
 impl RunSummary {
     /// The value of `metric` (`None` if undefined or unknown).
     pub fn get(&self, metric: &str) -> Option<f64> {
-        self.values.iter().find(|(k, _)| *k == metric).and_then(|(_, v)| *v)
+        self.values
+            .iter()
+            .find(|(k, _)| *k == metric)
+            .and_then(|(_, v)| *v)
     }
 
     /// Computes the KPIs of a finished replicate.
@@ -33,11 +36,21 @@ impl RunSummary {
             by_channel[c.acquired_via as usize] += 1;
         }
         let referred: Vec<_> = customers.iter().filter(|c| c.referrer != NONE).collect();
-        let paid_or_seeded: u32 =
-            Channel::ALL.iter().filter(|c| c.is_paid_or_seeded()).map(|&c| by_channel[c as usize]).sum();
+        let paid_or_seeded: u32 = Channel::ALL
+            .iter()
+            .filter(|c| c.is_paid_or_seeded())
+            .map(|&c| by_channel[c as usize])
+            .sum();
         let cycle: f64 = referred
             .iter()
-            .map(|c| f64::from(c.first_day - rep.customer(c.referrer).map_or(c.first_day, |r| r.first_day)))
+            .map(|c| {
+                f64::from(
+                    c.first_day
+                        - rep
+                            .customer(c.referrer)
+                            .map_or(c.first_day, |r| r.first_day),
+                )
+            })
             .sum();
         // Referral-tree depth: customers are in order of first purchase, referrers come first.
         let mut depth = vec![0u32; customers.len()];
@@ -59,35 +72,77 @@ impl RunSummary {
             .filter(|r| r.new_customers_total() > 0)
             .map(|r| f64::from(r.day));
         let retention = |d: u32| {
-            let eligible: Vec<_> = customers.iter().filter(|c| c.first_day + d <= days).collect();
-            let kept = eligible.iter().filter(|c| c.churn_day == NONE || c.churn_day > c.first_day + d).count();
+            let eligible: Vec<_> = customers
+                .iter()
+                .filter(|c| c.first_day + d <= days)
+                .collect();
+            let kept = eligible
+                .iter()
+                .filter(|c| c.churn_day == NONE || c.churn_day > c.first_day + d)
+                .count();
             ratio(kept as f64, eligible.len() as f64)
         };
         let churned: Vec<_> = customers.iter().filter(|c| c.churn_day != NONE).collect();
-        let lifetime: f64 = churned.iter().map(|c| f64::from(c.churn_day - c.first_day)).sum();
+        let lifetime: f64 = churned
+            .iter()
+            .map(|c| f64::from(c.churn_day - c.first_day))
+            .sum();
         let acquired = n_customers - f64::from(by_channel[Channel::Seed as usize]);
-        let exposures = |ch: Channel| rows.iter().map(|r| r.exposures[ch as usize]).sum::<u64>() as f64;
+        let exposures =
+            |ch: Channel| rows.iter().map(|r| r.exposures[ch as usize]).sum::<u64>() as f64;
         let some = Some;
         let values = vec![
             ("customers", some(n_customers)),
-            ("customers_seed", some(f64::from(by_channel[Channel::Seed as usize]))),
-            ("customers_ad", some(f64::from(by_channel[Channel::Ad as usize]))),
-            ("customers_friend", some(f64::from(by_channel[Channel::Friend as usize]))),
-            ("reached", some(f64::from(rep.member_count() - final_row.stage(Stage::Unaware)))),
-            ("final_active", some(f64::from(final_row.stage(Stage::Active)))),
-            ("final_silent", some(f64::from(final_row.stage(Stage::Silent)))),
-            ("final_churned", some(f64::from(final_row.stage(Stage::Churned)))),
+            (
+                "customers_seed",
+                some(f64::from(by_channel[Channel::Seed as usize])),
+            ),
+            (
+                "customers_ad",
+                some(f64::from(by_channel[Channel::Ad as usize])),
+            ),
+            (
+                "customers_friend",
+                some(f64::from(by_channel[Channel::Friend as usize])),
+            ),
+            (
+                "reached",
+                some(f64::from(
+                    rep.member_count() - final_row.stage(Stage::Unaware),
+                )),
+            ),
+            (
+                "final_active",
+                some(f64::from(final_row.stage(Stage::Active))),
+            ),
+            (
+                "final_silent",
+                some(f64::from(final_row.stage(Stage::Silent))),
+            ),
+            (
+                "final_churned",
+                some(f64::from(final_row.stage(Stage::Churned))),
+            ),
             ("peak_new_customers_day", peak),
             ("days_to_half", days_to_half),
             ("k_factor", ratio(referred.len() as f64, n_customers)),
-            ("fission_ratio", ratio(referred.len() as f64, f64::from(paid_or_seeded))),
+            (
+                "fission_ratio",
+                ratio(referred.len() as f64, f64::from(paid_or_seeded)),
+            ),
             ("viral_cycle_days", ratio(cycle, referred.len() as f64)),
-            ("referral_depth", some(f64::from(depth.iter().copied().max().unwrap_or(0)))),
+            (
+                "referral_depth",
+                some(f64::from(depth.iter().copied().max().unwrap_or(0))),
+            ),
             ("orders", some(total.orders as f64)),
             ("repeat_orders", some(total.repeat_orders as f64)),
             (
                 "repurchase_rate",
-                ratio(customers.iter().filter(|c| c.orders >= 2).count() as f64, n_customers),
+                ratio(
+                    customers.iter().filter(|c| c.orders >= 2).count() as f64,
+                    n_customers,
+                ),
             ),
             ("gmv_cents", some(total.gmv_cents as f64)),
             ("discount_cents", some(total.discount_cents as f64)),
@@ -98,13 +153,19 @@ impl RunSummary {
             ("incentive_cents", some(total.incentive_cents as f64)),
             ("spend_cents", some(total.spend_cents() as f64)),
             ("net_cents", some(total.net_cents() as f64)),
-            ("roi", ratio(total.net_cents() as f64, total.spend_cents() as f64)),
+            (
+                "roi",
+                ratio(total.net_cents() as f64, total.spend_cents() as f64),
+            ),
             ("cac_cents", ratio(total.spend_cents() as f64, acquired)),
             ("ltv_cents", ratio(total.margin_cents() as f64, n_customers)),
             ("retention_d7", retention(7)),
             ("retention_d30", retention(30)),
             ("mean_lifetime_days", ratio(lifetime, churned.len() as f64)),
-            ("shares", some(rows.iter().map(|r| f64::from(r.shares)).sum())),
+            (
+                "shares",
+                some(rows.iter().map(|r| f64::from(r.shares)).sum()),
+            ),
             ("exposures_ad", some(exposures(Channel::Ad))),
             ("exposures_friend", some(exposures(Channel::Friend))),
         ];

@@ -33,7 +33,11 @@ impl Summary {
             return None;
         }
         let mean = xs.iter().sum::<f64>() / n as f64;
-        let sd = if n > 1 { (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt() } else { 0.0 };
+        let sd = if n > 1 {
+            (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
+        } else {
+            0.0
+        };
         let se = sd / (n as f64).sqrt();
         let half = if n > 1 { t_975(n - 1) * se } else { 0.0 };
         xs.sort_by(f64::total_cmp);
@@ -88,14 +92,26 @@ mod tests {
     #[test]
     fn t_quantiles_match_tables() {
         // scipy.stats.t.ppf(0.975, df)
-        for (df, t) in [(5, 2.570_581_836), (10, 2.228_138_852), (30, 2.042_272_456), (100, 1.983_971_519), (1000, 1.962_339_081)] {
+        for (df, t) in [
+            (5, 2.570_581_836),
+            (10, 2.228_138_852),
+            (30, 2.042_272_456),
+            (100, 1.983_971_519),
+            (1000, 1.962_339_081),
+        ] {
             assert!((t_975(df) - t).abs() < 1e-4, "df {df}: {}", t_975(df));
         }
     }
 
     #[test]
     fn summary_of_known_values() {
-        let s = Summary::of([1.0, 2.0, 3.0, 4.0, 5.0].map(Some).into_iter().chain([None])).unwrap();
+        let s = Summary::of(
+            [1.0, 2.0, 3.0, 4.0, 5.0]
+                .map(Some)
+                .into_iter()
+                .chain([None]),
+        )
+        .unwrap();
         assert_eq!(s.n, 5);
         assert!((s.mean - 3.0).abs() < 1e-12);
         assert!((s.sd - 2.5f64.sqrt()).abs() < 1e-12);

@@ -25,7 +25,13 @@ pub struct Ledger {
 
 impl Ledger {
     /// Books one order at `list_cents` with `discount_cents` off and unit cost `cost_cents`.
-    pub fn book_order(&mut self, list_cents: i64, discount_cents: i64, cost_cents: i64, repeat: bool) {
+    pub fn book_order(
+        &mut self,
+        list_cents: i64,
+        discount_cents: i64,
+        cost_cents: i64,
+        repeat: bool,
+    ) {
         self.orders += 1;
         self.repeat_orders += u64::from(repeat);
         self.list_cents += list_cents;

@@ -20,7 +20,13 @@ pub enum Stage {
 
 impl Stage {
     /// Every stage, in column order.
-    pub const ALL: [Stage; 5] = [Stage::Unaware, Stage::Aware, Stage::Active, Stage::Silent, Stage::Churned];
+    pub const ALL: [Stage; 5] = [
+        Stage::Unaware,
+        Stage::Aware,
+        Stage::Active,
+        Stage::Silent,
+        Stage::Churned,
+    ];
 
     /// Has the member bought at least once?
     #[inline]

@@ -51,36 +51,58 @@ impl Population {
             (0..n)
                 .map(|i| {
                     let u = key.unit(i, 0) * acc;
-                    cumulative.partition_point(|&c| c <= u).min(segments.len() - 1) as u8
+                    cumulative
+                        .partition_point(|&c| c <= u)
+                        .min(segments.len() - 1) as u8
                 })
                 .collect()
         } else {
             Vec::new()
         };
-        let attribute = |index: u32, default: &Dist, pick: &dyn Fn(usize) -> Option<Dist>, domain: Domain| {
-            let per_segment: Vec<Dist> =
-                (0..segments.len()).map(|k| pick(k).unwrap_or_else(|| default.clone())).collect();
-            if let Some(c) = per_segment[0].constant().filter(|c| per_segment.iter().all(|d| d.constant() == Some(*c))) {
-                return Attribute::Constant(match domain {
-                    Domain::Probability => c.clamp(0.0, 1.0),
-                    Domain::NonNegative => c.max(0.0),
-                });
-            }
-            let key = draws.day(Purpose::Attribute, index);
-            Attribute::PerMember(
-                (0..n)
-                    .map(|i| {
-                        let seg = segment.get(i as usize).map_or(0, |&s| s as usize);
-                        per_segment[seg].sample(key.bits(i, 0), domain) as f32
-                    })
-                    .collect(),
-            )
-        };
+        let attribute =
+            |index: u32, default: &Dist, pick: &dyn Fn(usize) -> Option<Dist>, domain: Domain| {
+                let per_segment: Vec<Dist> = (0..segments.len())
+                    .map(|k| pick(k).unwrap_or_else(|| default.clone()))
+                    .collect();
+                if let Some(c) = per_segment[0]
+                    .constant()
+                    .filter(|c| per_segment.iter().all(|d| d.constant() == Some(*c)))
+                {
+                    return Attribute::Constant(match domain {
+                        Domain::Probability => c.clamp(0.0, 1.0),
+                        Domain::NonNegative => c.max(0.0),
+                    });
+                }
+                let key = draws.day(Purpose::Attribute, index);
+                Attribute::PerMember(
+                    (0..n)
+                        .map(|i| {
+                            let seg = segment.get(i as usize).map_or(0, |&s| s as usize);
+                            per_segment[seg].sample(key.bits(i, 0), domain) as f32
+                        })
+                        .collect(),
+                )
+            };
         let b = &s.behaviour;
         Population {
-            price_elasticity: attribute(0, &b.price_elasticity, &|k| segments[k].price_elasticity.clone(), Domain::NonNegative),
-            activity: attribute(1, &b.activity, &|k| segments[k].activity.clone(), Domain::NonNegative),
-            p_share: attribute(2, &s.share.p_share, &|k| segments[k].p_share.clone(), Domain::Probability),
+            price_elasticity: attribute(
+                0,
+                &b.price_elasticity,
+                &|k| segments[k].price_elasticity.clone(),
+                Domain::NonNegative,
+            ),
+            activity: attribute(
+                1,
+                &b.activity,
+                &|k| segments[k].activity.clone(),
+                Domain::NonNegative,
+            ),
+            p_share: attribute(
+                2,
+                &s.share.p_share,
+                &|k| segments[k].p_share.clone(),
+                Domain::Probability,
+            ),
             segment,
         }
     }

@@ -97,17 +97,19 @@ impl Dist {
         let finite = |xs: &[f64]| xs.iter().all(|x| x.is_finite());
         match *self {
             Dist::Constant(x) => match domain {
-                Domain::Probability if !(0.0..=1.0).contains(&x) => {
-                    Err(format!("{x} is not a probability; allowed: a number in [0, 1] or a distribution"))
-                }
-                Domain::NonNegative if !(x >= 0.0 && x.is_finite()) => {
-                    Err(format!("{x} is negative; allowed: a number ≥ 0 or a distribution"))
-                }
+                Domain::Probability if !(0.0..=1.0).contains(&x) => Err(format!(
+                    "{x} is not a probability; allowed: a number in [0, 1] or a distribution"
+                )),
+                Domain::NonNegative if !(x >= 0.0 && x.is_finite()) => Err(format!(
+                    "{x} is negative; allowed: a number ≥ 0 or a distribution"
+                )),
                 _ => Ok(()),
             },
             Dist::Named(NamedDist::Uniform { min, max }) => {
                 if !finite(&[min, max]) || min > max {
-                    Err(format!("uniform needs finite min ≤ max, got min = {min}, max = {max}"))
+                    Err(format!(
+                        "uniform needs finite min ≤ max, got min = {min}, max = {max}"
+                    ))
                 } else {
                     Ok(())
                 }
@@ -116,14 +118,18 @@ impl Dist {
                 if finite(&[mean, sd]) && sd >= 0.0 {
                     Ok(())
                 } else {
-                    Err(format!("normal needs a finite mean and sd ≥ 0, got mean = {mean}, sd = {sd}"))
+                    Err(format!(
+                        "normal needs a finite mean and sd ≥ 0, got mean = {mean}, sd = {sd}"
+                    ))
                 }
             }
             Dist::Named(NamedDist::Lognormal { mean, sd }) => {
                 if finite(&[mean, sd]) && mean > 0.0 && sd >= 0.0 {
                     Ok(())
                 } else {
-                    Err(format!("lognormal needs mean > 0 and sd ≥ 0, got mean = {mean}, sd = {sd}"))
+                    Err(format!(
+                        "lognormal needs mean > 0 and sd ≥ 0, got mean = {mean}, sd = {sd}"
+                    ))
                 }
             }
             Dist::Named(NamedDist::Beta { a, b }) => {
@@ -137,7 +143,9 @@ impl Dist {
                 if finite(&[shape, scale]) && shape > 0.0 && scale > 0.0 {
                     Ok(())
                 } else {
-                    Err(format!("gamma needs shape > 0 and scale > 0, got shape = {shape}, scale = {scale}"))
+                    Err(format!(
+                        "gamma needs shape > 0 and scale > 0, got shape = {shape}, scale = {scale}"
+                    ))
                 }
             }
         }
@@ -149,7 +157,9 @@ impl Dist {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(bits);
         let x = match *self {
             Dist::Constant(x) => x,
-            Dist::Named(NamedDist::Uniform { min, max }) => min + (max - min) * crate::rng::to_unit(bits),
+            Dist::Named(NamedDist::Uniform { min, max }) => {
+                min + (max - min) * crate::rng::to_unit(bits)
+            }
             Dist::Named(NamedDist::Normal { mean, sd }) => {
                 Normal::new(mean, sd).map_or(mean, |d| d.sample(&mut rng))
             }
@@ -158,7 +168,9 @@ impl Dist {
                 let s2 = (1.0 + (sd / mean).powi(2)).ln();
                 LogNormal::new(mean.ln() - s2 / 2.0, s2.sqrt()).map_or(mean, |d| d.sample(&mut rng))
             }
-            Dist::Named(NamedDist::Beta { a, b }) => Beta::new(a, b).map_or(0.0, |d| d.sample(&mut rng)),
+            Dist::Named(NamedDist::Beta { a, b }) => {
+                Beta::new(a, b).map_or(0.0, |d| d.sample(&mut rng))
+            }
             Dist::Named(NamedDist::Gamma { shape, scale }) => {
                 Gamma::new(shape, scale).map_or(0.0, |d| d.sample(&mut rng))
             }
@@ -194,7 +206,10 @@ mod tests {
             Dist::Named(NamedDist::Uniform { min: 0.5, max: 2.0 }),
             Dist::Named(NamedDist::Beta { a: 2.0, b: 8.0 }),
             Dist::Named(NamedDist::Lognormal { mean: 1.0, sd: 0.5 }),
-            Dist::Named(NamedDist::Gamma { shape: 2.0, scale: 1.5 }),
+            Dist::Named(NamedDist::Gamma {
+                shape: 2.0,
+                scale: 1.5,
+            }),
             Dist::Named(NamedDist::Normal { mean: 3.0, sd: 0.5 }),
         ];
         for d in &cases {
@@ -211,9 +226,22 @@ mod tests {
 
     #[test]
     fn bad_parameters_are_named() {
-        assert!(Dist::Constant(1.5).check(Domain::Probability).unwrap_err().contains("[0, 1]"));
-        assert!(Dist::Named(NamedDist::Beta { a: 0.0, b: 1.0 }).check(Domain::Probability).is_err());
-        assert!(Dist::Named(NamedDist::Uniform { min: 2.0, max: 1.0 }).check(Domain::NonNegative).is_err());
+        assert!(
+            Dist::Constant(1.5)
+                .check(Domain::Probability)
+                .unwrap_err()
+                .contains("[0, 1]")
+        );
+        assert!(
+            Dist::Named(NamedDist::Beta { a: 0.0, b: 1.0 })
+                .check(Domain::Probability)
+                .is_err()
+        );
+        assert!(
+            Dist::Named(NamedDist::Uniform { min: 2.0, max: 1.0 })
+                .check(Domain::NonNegative)
+                .is_err()
+        );
         assert!(Dist::Constant(0.3).check(Domain::Probability).is_ok());
     }
 }

@@ -29,7 +29,8 @@ impl LoadedScenario {
     /// [`Error::Io`] if the file cannot be read; [`Error::Input`] for a TOML syntax error, an unknown
     /// key, a wrong type, a value out of range or a malformed `--set`.
     pub fn load(path: &Path, sets: &[String]) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io("read scenario", path, e))?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Error::io("read scenario", path, e))?;
         Self::from_text(&text, path, sets)
     }
 
@@ -45,15 +46,23 @@ impl LoadedScenario {
         for set in sets {
             apply_set(&mut table, set)?;
         }
-        let scenario: Scenario =
-            serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+        let scenario: Scenario = serde_path_to_error::deserialize(toml::Value::Table(table))
+            .map_err(|e| {
                 let path = e.path().to_string();
-                source.key_error(spans.get_ref(), &path, &explain_serde(e.inner().to_string()))
+                source.key_error(
+                    spans.get_ref(),
+                    &path,
+                    &explain_serde(e.inner().to_string()),
+                )
             })?;
         if let Some((key, message)) = validate::problems(&scenario).into_iter().next() {
             return Err(source.key_error(spans.get_ref(), &key, &message));
         }
-        Ok(Self { scenario, path: path.to_path_buf(), sets: sets.to_vec() })
+        Ok(Self {
+            scenario,
+            path: path.to_path_buf(),
+            sets: sets.to_vec(),
+        })
     }
 
     /// Resolves a path written in the scenario relative to the scenario file's folder.
@@ -74,19 +83,30 @@ impl Source<'_> {
     fn syntax_error(&self, e: &toml::de::Error) -> Error {
         let line = e.span().map_or(0, |s| line_of(self.text, s.start));
         let message = e.message().trim().replace('\n', "; ");
-        Error::Input(format!("{}:{line}: invalid TOML: {message}", self.path.display()))
+        Error::Input(format!(
+            "{}:{line}: invalid TOML: {message}",
+            self.path.display()
+        ))
     }
 
     /// An error about the dotted key `key`, located in the file or attributed to `--set`.
     fn key_error(&self, spans: &DeTable<'_>, key: &str, message: &str) -> Error {
-        let shown = if key.is_empty() || key == "." { String::new() } else { format!("`{key}`: ") };
+        let shown = if key.is_empty() || key == "." {
+            String::new()
+        } else {
+            format!("`{key}`: ")
+        };
         if let Some(set) = self.sets.iter().rev().find(|s| {
             let k = s.split('=').next().unwrap_or("").trim();
             key == k || key.starts_with(&format!("{k}.")) || k.starts_with(&format!("{key}."))
         }) {
-            return Error::Input(format!("{}: --set {set}: {shown}{message}", self.path.display()));
+            return Error::Input(format!(
+                "{}: --set {set}: {shown}{message}",
+                self.path.display()
+            ));
         }
-        let line = locate(spans, key).map_or(String::new(), |o| format!("{}:", line_of(self.text, o)));
+        let line =
+            locate(spans, key).map_or(String::new(), |o| format!("{}:", line_of(self.text, o)));
         Error::Input(format!("{}:{line} {shown}{message}", self.path.display()))
     }
 }
@@ -106,13 +126,19 @@ fn locate(table: &DeTable<'_>, key: &str) -> Option<usize> {
             Some((n, rest)) => (n, rest.trim_end_matches(']').parse::<usize>().ok()),
             None => (part, None),
         };
-        let tbl = if first { Some(table) } else { current.and_then(|v| v.as_table()) };
+        let tbl = if first {
+            Some(table)
+        } else {
+            current.and_then(|v| v.as_table())
+        };
         first = false;
         let (k, v) = tbl?.iter().find(|(k, _)| k.get_ref().as_ref() == name)?;
         best = Some(k.span().start);
         current = Some(v.get_ref());
         if let Some(i) = index {
-            let item = current.and_then(|v| v.as_array()).and_then(|a| a.iter().nth(i))?;
+            let item = current
+                .and_then(|v| v.as_array())
+                .and_then(|a| a.iter().nth(i))?;
             best = Some(item.span().start);
             current = Some(item.get_ref());
         }
@@ -123,7 +149,11 @@ fn locate(table: &DeTable<'_>, key: &str) -> Option<usize> {
 /// Applies one `path=value` override; the value is TOML (`0.3`, `true`, `"top_degree"`, `[1, 2]`),
 /// and a bare word is taken as a string.
 fn apply_set(table: &mut toml::Table, set: &str) -> Result<()> {
-    let bad = |why: &str| Error::Input(format!("--set {set}: {why}; expected --set dotted.key=value"));
+    let bad = |why: &str| {
+        Error::Input(format!(
+            "--set {set}: {why}; expected --set dotted.key=value"
+        ))
+    };
     let (key, value) = set.split_once('=').ok_or_else(|| bad("no `=`"))?;
     let key = key.trim();
     if key.is_empty() || key.split('.').any(str::is_empty) {
@@ -140,7 +170,9 @@ fn apply_set(table: &mut toml::Table, set: &str) -> Result<()> {
         let entry = cursor
             .entry((*part).to_string())
             .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        cursor = entry.as_table_mut().ok_or_else(|| bad(&format!("`{part}` is not a table")))?;
+        cursor = entry
+            .as_table_mut()
+            .ok_or_else(|| bad(&format!("`{part}` is not a table")))?;
     }
     cursor.insert((*last).to_string(), value);
     Ok(())
@@ -150,9 +182,14 @@ fn apply_set(table: &mut toml::Table, set: &str) -> Result<()> {
 fn explain_serde(message: String) -> String {
     let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
     if message.starts_with("unknown field") || message.starts_with("unknown variant") {
-        let what = if message.starts_with("unknown field") { "unknown key" } else { "unknown value" };
+        let what = if message.starts_with("unknown field") {
+            "unknown key"
+        } else {
+            "unknown value"
+        };
         if let Some((bad, allowed)) = quoted.split_first() {
-            let hint = nearest(bad, allowed).map_or(String::new(), |n| format!("did you mean `{n}`? "));
+            let hint =
+                nearest(bad, allowed).map_or(String::new(), |n| format!("did you mean `{n}`? "));
             return format!("{what} `{bad}`; {hint}allowed: {}", allowed.join(", "));
         }
     }
@@ -172,7 +209,10 @@ fn explain_serde(message: String) -> String {
 
 /// The allowed word closest to `word` by edit distance, if it is close enough to be a typo.
 fn nearest<'a>(word: &str, allowed: &[&'a str]) -> Option<&'a str> {
-    let (best, d) = allowed.iter().map(|a| (*a, edit_distance(word, a))).min_by_key(|&(_, d)| d)?;
+    let (best, d) = allowed
+        .iter()
+        .map(|a| (*a, edit_distance(word, a)))
+        .min_by_key(|&(_, d)| d)?;
     (d <= (word.chars().count() / 3).max(2)).then_some(best)
 }
 
@@ -196,7 +236,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
 mod tests {
     use super::*;
 
-    const GOOD: &str = "name = \"t\"\n[graph.erdos_renyi]\nn = 10\nmean_degree = 2.0\n[share]\np_share = 0.5\n";
+    const GOOD: &str =
+        "name = \"t\"\n[graph.erdos_renyi]\nn = 10\nmean_degree = 2.0\n[share]\np_share = 0.5\n";
 
     fn load(text: &str, sets: &[&str]) -> Result<LoadedScenario> {
         let sets: Vec<String> = sets.iter().map(|s| (*s).to_string()).collect();
@@ -210,7 +251,12 @@ mod tests {
     #[test]
     fn unknown_key_names_line_key_and_nearest() {
         let e = error(&GOOD.replace("p_share = 0.5", "p_shar = 0.5"), &[]);
-        assert!(e.starts_with("x.toml:6: `share.p_shar`: unknown key `p_shar`; did you mean `p_share`?"), "{e}");
+        assert!(
+            e.starts_with(
+                "x.toml:6: `share.p_shar`: unknown key `p_shar`; did you mean `p_share`?"
+            ),
+            "{e}"
+        );
         assert!(e.contains("allowed: p_share, reach"), "{e}");
         assert_eq!(e.lines().count(), 1);
     }
@@ -234,7 +280,10 @@ mod tests {
 
     #[test]
     fn unknown_enum_value_gets_a_suggestion() {
-        let e = error(&format!("{GOOD}[seeding]\ncount = 1\nstrategy = \"top_degre\"\n"), &[]);
+        let e = error(
+            &format!("{GOOD}[seeding]\ncount = 1\nstrategy = \"top_degre\"\n"),
+            &[],
+        );
         assert!(e.contains("did you mean `top_degree`"), "{e}");
     }
 
@@ -251,7 +300,10 @@ mod tests {
         );
         let e = error(&text, &[]);
         assert!(e.contains("population.segments"), "{e}");
-        assert!(e.starts_with("x.toml:10:") || e.starts_with("x.toml:7:"), "{e}");
+        assert!(
+            e.starts_with("x.toml:10:") || e.starts_with("x.toml:7:"),
+            "{e}"
+        );
     }
 
     #[test]

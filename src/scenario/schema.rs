@@ -65,7 +65,9 @@ pub struct Population {
 
 impl Default for Population {
     fn default() -> Self {
-        Self { segments: defaults::segments() }
+        Self {
+            segments: defaults::segments(),
+        }
     }
 }
 
@@ -242,7 +244,10 @@ pub struct Product {
 
 impl Default for Product {
     fn default() -> Self {
-        Self { list_price_cents: defaults::list_price_cents(), unit_cost_cents: 0 }
+        Self {
+            list_price_cents: defaults::list_price_cents(),
+            unit_cost_cents: 0,
+        }
     }
 }
 
@@ -342,7 +347,10 @@ pub struct Fatigue {
 
 impl Default for Fatigue {
     fn default() -> Self {
-        Self { per_message: 0.0, decay: defaults::fatigue_decay() }
+        Self {
+            per_message: 0.0,
+            decay: defaults::fatigue_decay(),
+        }
     }
 }
 

@@ -71,7 +71,7 @@ pub struct Customer {
     /// Customers this customer directly brought in.
     pub referrals: u32,
     /// Last day the customer bought or shared (for `dau`), or [`NONE`].
-    pub(crate) last_action_day: u32,
+    pub last_action_day: u32,
     /// Generation of the pending churn candidate; older candidates are stale.
     pub(crate) churn_generation: u32,
     /// Daily hazard bound the pending churn candidate was drawn with.

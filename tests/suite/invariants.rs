@@ -1,0 +1,195 @@
+//! Invariants under random scenarios (proptest): stages partition the population every day,
+//! cumulative customers never decrease, churned members never buy or share, ledger identities hold.
+
+use fission::engine::{Observer, Replicate, Setup};
+use fission::metrics::DayRow;
+use fission::model::member::NONE;
+use fission::model::{Ledger, Stage};
+use fission::scenario::LoadedScenario;
+use proptest::prelude::*;
+
+/// Checks every invariant on every day.
+#[derive(Default)]
+struct Invariants {
+    previous_customers: u32,
+    total: Ledger,
+    days_seen: u32,
+}
+
+impl Observer for Invariants {
+    fn observe(&mut self, rep: &Replicate<'_>, row: &DayRow) {
+        let n = rep.member_count();
+        // Stages partition the population, and the row's counts are the state's.
+        let mut counts = [0u32; 5];
+        for m in 0..n {
+            counts[rep.stage(m) as usize] += 1;
+        }
+        assert_eq!(counts, row.stages, "day {}: stage counts", row.day);
+        assert_eq!(row.stages.iter().sum::<u32>(), n);
+        // Customers: exactly the members in a customer stage; never decreasing.
+        let customers = rep.customers();
+        assert_eq!(customers.len() as u32, row.customers);
+        assert_eq!(counts[2] + counts[3] + counts[4], row.customers);
+        assert!(
+            row.customers >= self.previous_customers,
+            "customers decreased on day {}",
+            row.day
+        );
+        self.previous_customers = row.customers;
+        assert_eq!(
+            row.new_customers_total() as usize,
+            customers.iter().filter(|c| c.first_day == row.day).count()
+        );
+        // Churned members never buy or share after churning.
+        for c in customers {
+            assert!(rep.stage(c.member).is_customer());
+            if c.churn_day != NONE {
+                assert_eq!(rep.stage(c.member), Stage::Churned);
+                assert!(
+                    c.last_purchase_day <= c.churn_day,
+                    "member {} bought after churning",
+                    c.member
+                );
+                assert!(
+                    c.last_action_day == NONE || c.last_action_day <= c.churn_day,
+                    "member {} shared after churning",
+                    c.member
+                );
+                assert!(
+                    c.churn_day > c.first_day,
+                    "churn starts the day after the first purchase"
+                );
+            }
+            if c.referrer != NONE {
+                let r = rep.customer(c.referrer).expect("referrer is a customer");
+                assert!(
+                    c.first_day > r.first_day,
+                    "a buyer shares from the next day on"
+                );
+            }
+        }
+        assert!(!rep.bought_today().iter().any(
+            |&m| rep.stage(m) == Stage::Churned && rep.customer(m).unwrap().churn_day < row.day
+        ));
+        // Ledger identities, per day and cumulative.
+        let l = &row.ledger;
+        assert_eq!(l.gmv_cents, l.list_cents - l.discount_cents);
+        assert_eq!(l.net_cents(), l.margin_cents() - l.spend_cents());
+        self.total.add(l);
+        let spent: i64 = customers.iter().map(|c| c.spent_cents).sum();
+        let orders: u64 = customers.iter().map(|c| u64::from(c.orders)).sum();
+        assert_eq!(self.total.gmv_cents, spent, "GMV = Σ paid");
+        assert_eq!(self.total.orders, orders);
+        assert_eq!(
+            self.total.orders - self.total.repeat_orders,
+            u64::from(row.customers)
+        );
+        let cost = rep.scenario().product.unit_cost_cents;
+        assert_eq!(self.total.cogs_cents, cost * orders as i64);
+        self.days_seen += 1;
+    }
+}
+
+fn scenario_text(
+    generator: u8,
+    n: u32,
+    seeds: u32,
+    p_friend: f64,
+    p_ad: f64,
+    reach: f64,
+    k: Option<u32>,
+    daily: f64,
+    fatigue: f64,
+    churn: f64,
+    weight: f64,
+    silent: u32,
+    repurchase: Option<f64>,
+    herd: f64,
+) -> String {
+    let graph = match generator {
+        0 => format!("[graph.erdos_renyi]\nn = {n}\nmean_degree = 4.0\n"),
+        1 => format!("[graph.barabasi_albert]\nn = {n}\nm = 2\n"),
+        2 => format!("[graph.holme_kim]\nn = {n}\nm = 2\np_triad = 0.5\n"),
+        _ => format!("[graph.watts_strogatz]\nn = {n}\nk = 4\np = 0.2\n"),
+    };
+    let share = match k {
+        Some(k) => format!("k = {k}\nprefer_strong = true\n"),
+        None => format!("reach = {reach}\n"),
+    };
+    let repurchase = repurchase.map_or(String::new(), |m| {
+        format!("[repurchase]\nmean_interval_days = {m}\np_buy = 0.7\n")
+    });
+    format!(
+        "name = \"prop\"\ndays = 40\n[graph]\nstrong_share = 0.3\n{graph}[seeding]\ncount = {seeds}\n\
+         [product]\nlist_price_cents = 999\nunit_cost_cents = 400\n\
+         [behaviour]\nherd = {herd}\n[behaviour.p_buy]\nfriend = {p_friend}\nad = {p_ad}\n\
+         [share]\np_share = 0.6\np_share_daily = {daily}\n{share}\
+         [fatigue]\nper_message = {fatigue}\n[churn]\nbase = {churn}\nfatigue_weight = {weight}\nsilent_after_days = {silent}\n\
+         {repurchase}[ads]\nimpressions_per_day = 15\ncpm_cents = 777\n"
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn invariants_hold_under_random_scenarios(
+        generator in 0u8..4,
+        n in 12u32..60,
+        seeds in 0u32..6,
+        p_friend in 0.0f64..1.0,
+        p_ad in 0.0f64..0.5,
+        reach in 0.0f64..1.0,
+        k in proptest::option::of(1u32..4),
+        daily in 0.0f64..0.5,
+        fatigue in 0.0f64..0.4,
+        churn in 0.0f64..0.2,
+        weight in 0.0f64..0.5,
+        silent in 0u32..10,
+        repurchase in proptest::option::of(1.0f64..10.0),
+        herd in 0.0f64..0.5,
+        replicate in 0u64..1000,
+    ) {
+        let text = scenario_text(generator, n, seeds, p_friend, p_ad, reach, k, daily, fatigue, churn, weight, silent, repurchase, herd);
+        let loaded = LoadedScenario::from_text(&text, std::path::Path::new("prop.toml"), &[]).unwrap();
+        let setup = Setup::new(loaded).unwrap();
+        let mut check = Invariants::default();
+        let out = setup.run_with(replicate, &mut check).unwrap();
+        prop_assert_eq!(check.days_seen, 41);
+        prop_assert_eq!(out.rows.len(), 41);
+    }
+}
+
+/// No ads, no seeds: nothing ever happens, and nothing is spent.
+#[test]
+fn an_empty_market_stays_empty() {
+    let text = scenario_text(
+        0, 30, 0, 0.5, 0.0, 1.0, None, 0.0, 0.0, 0.1, 0.0, 0, None, 0.0,
+    )
+    .replace("impressions_per_day = 15", "impressions_per_day = 0");
+    let setup =
+        Setup::new(LoadedScenario::from_text(&text, std::path::Path::new("e.toml"), &[]).unwrap())
+            .unwrap();
+    let out = setup.run(0).unwrap();
+    assert!(
+        out.rows
+            .iter()
+            .all(|r| r.customers == 0 && r.ledger == Ledger::default())
+    );
+}
+
+/// `p_share = 0` means no word of mouth: only seeds and ad customers.
+#[test]
+fn zero_share_probability_means_no_spread() {
+    let text = scenario_text(
+        1, 50, 5, 1.0, 0.0, 1.0, None, 0.0, 0.0, 0.0, 0.0, 0, None, 0.0,
+    )
+    .replace("p_share = 0.6", "p_share = 0.0")
+    .replace("impressions_per_day = 15", "impressions_per_day = 0");
+    let setup =
+        Setup::new(LoadedScenario::from_text(&text, std::path::Path::new("z.toml"), &[]).unwrap())
+            .unwrap();
+    for r in 0..20 {
+        assert_eq!(setup.run(r).unwrap().summary.get("customers"), Some(5.0));
+    }
+}

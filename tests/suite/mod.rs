@@ -1,0 +1,6 @@
+mod cli;
+mod common;
+mod determinism;
+mod invariants;
+mod reference;
+mod statistics;

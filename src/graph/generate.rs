@@ -6,44 +6,59 @@ use rand::{Rng, RngExt};
 use crate::error::{Error, Result};
 use crate::scenario::GraphSpec;
 
-/// Node count, raw edges and planted blocks of the generator the spec names.
+/// What a generator produces before it becomes CSR.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// Node count.
+    pub n: u32,
+    /// Raw undirected edges (may contain duplicates and self-loops).
+    pub edges: Vec<(u32, u32)>,
+    /// Planted block of each node, if the generator plants communities.
+    pub blocks: Option<Vec<u32>>,
+}
+
+/// Runs the generator the spec names.
 ///
 /// # Errors
-/// [`Error::Input`] if no generator is named (validation prevents this) or a setting is impossible.
-pub fn edges<R: Rng>(
-    spec: &GraphSpec,
-    rng: &mut R,
-) -> Result<(u32, Vec<(u32, u32)>, Option<Vec<u32>>)> {
+/// [`Error::Input`] if no generator is named (validation prevents this).
+pub fn edges<R: Rng>(spec: &GraphSpec, rng: &mut R) -> Result<Generated> {
+    let plain = |n, edges| {
+        Ok(Generated {
+            n,
+            edges,
+            blocks: None,
+        })
+    };
     if let Some(g) = &spec.erdos_renyi {
         let p = if g.n > 1 {
             g.mean_degree / f64::from(g.n - 1)
         } else {
             0.0
         };
-        return Ok((g.n, erdos_renyi(g.n, p, rng), None));
+        return plain(g.n, erdos_renyi(g.n, p, rng));
     }
     if let Some(g) = &spec.barabasi_albert {
-        return Ok((g.n, barabasi_albert(g.n, g.m, rng), None));
+        return plain(g.n, barabasi_albert(g.n, g.m, rng));
     }
     if let Some(g) = &spec.watts_strogatz {
-        return Ok((g.n, watts_strogatz(g.n, g.k, g.p, rng), None));
+        return plain(g.n, watts_strogatz(g.n, g.k, g.p, rng));
     }
     if let Some(g) = &spec.holme_kim {
-        return Ok((g.n, holme_kim(g.n, g.m, g.p_triad, rng), None));
+        return plain(g.n, holme_kim(g.n, g.m, g.p_triad, rng));
     }
     if let Some(g) = &spec.stochastic_block {
         let (edges, blocks) = stochastic_block(&g.sizes, g.p_in, g.p_out, rng);
-        return Ok((blocks.len() as u32, edges, Some(blocks)));
+        return Ok(Generated {
+            n: blocks.len() as u32,
+            edges,
+            blocks: Some(blocks),
+        });
     }
     if let Some(g) = &spec.configuration {
         let max = g
             .max_degree
             .unwrap_or_else(|| (f64::from(g.n).sqrt() as u32).max(g.min_degree));
-        return Ok((
-            g.n,
-            configuration(g.n, g.gamma, g.min_degree, max, rng),
-            None,
-        ));
+        return plain(g.n, configuration(g.n, g.gamma, g.min_degree, max, rng));
     }
     Err(Error::Input("the scenario names no graph generator".into()))
 }

@@ -249,9 +249,9 @@ pub fn build(loaded: &LoadedScenario, replicate: u64) -> Result<SocialGraph> {
         });
     }
     let mut rng = draws.stream(Purpose::Graph);
-    let (n, edges, blocks) = generate::edges(spec, &mut rng)?;
-    let mut g = SocialGraph::from_edges(n, &edges, strong_of)?;
-    g.blocks = blocks;
+    let generated = generate::edges(spec, &mut rng)?;
+    let mut g = SocialGraph::from_edges(generated.n, &generated.edges, strong_of)?;
+    g.blocks = generated.blocks;
     Ok(g)
 }
 

@@ -136,9 +136,7 @@ fn locate(table: &DeTable<'_>, key: &str) -> Option<usize> {
         best = Some(k.span().start);
         current = Some(v.get_ref());
         if let Some(i) = index {
-            let item = current
-                .and_then(|v| v.as_array())
-                .and_then(|a| a.iter().nth(i))?;
+            let item = current.and_then(|v| v.as_array()).and_then(|a| a.get(i))?;
             best = Some(item.span().start);
             current = Some(item.get_ref());
         }
@@ -199,10 +197,11 @@ fn explain_serde(message: String) -> String {
                 { gamma = { shape, scale } }"
             .into();
     }
-    if message.starts_with("missing field") {
-        if let Some(field) = quoted.first() {
-            return format!("missing required key `{field}`");
-        }
+    if let Some(field) = quoted
+        .first()
+        .filter(|_| message.starts_with("missing field"))
+    {
+        return format!("missing required key `{field}`");
     }
     message
 }

@@ -164,13 +164,11 @@ pub fn problems(s: &Scenario) -> Vec<(String, String)> {
             );
         }
         p.range_u("ads.start_day", a.start_day.into(), 1, s.days.into());
-        if let Some(end) = a.end_day {
-            if end < a.start_day {
-                p.add(
-                    "ads.end_day",
-                    format!("{end} is before start_day {}", a.start_day),
-                );
-            }
+        if let Some(end) = a.end_day.filter(|&end| end < a.start_day) {
+            p.add(
+                "ads.end_day",
+                format!("{end} is before start_day {}", a.start_day),
+            );
         }
     }
     p.0
@@ -271,13 +269,11 @@ fn graph(p: &mut Problems, g: &GraphSpec) {
             1,
             u64::from(c.n.saturating_sub(1)),
         );
-        if let Some(max) = c.max_degree {
-            if max < c.min_degree || max >= c.n {
-                p.add(
-                    "graph.configuration.max_degree",
-                    format!("{max} must be in [min_degree, n − 1]"),
-                );
-            }
+        if let Some(max) = c.max_degree.filter(|&max| max < c.min_degree || max >= c.n) {
+            p.add(
+                "graph.configuration.max_degree",
+                format!("{max} must be in [min_degree, n − 1]"),
+            );
         }
     }
     if let Some(e) = &g.edge_list {

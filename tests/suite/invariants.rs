@@ -90,14 +90,18 @@ impl Observer for Invariants {
     }
 }
 
-fn scenario_text(
+/// The knobs a random scenario turns.
+#[derive(Debug, Clone)]
+struct Knobs {
     generator: u8,
     n: u32,
     seeds: u32,
     p_friend: f64,
     p_ad: f64,
+    impressions: u32,
     reach: f64,
     k: Option<u32>,
+    p_share: f64,
     daily: f64,
     fatigue: f64,
     churn: f64,
@@ -105,54 +109,130 @@ fn scenario_text(
     silent: u32,
     repurchase: Option<f64>,
     herd: f64,
-) -> String {
-    let graph = match generator {
-        0 => format!("[graph.erdos_renyi]\nn = {n}\nmean_degree = 4.0\n"),
-        1 => format!("[graph.barabasi_albert]\nn = {n}\nm = 2\n"),
-        2 => format!("[graph.holme_kim]\nn = {n}\nm = 2\np_triad = 0.5\n"),
-        _ => format!("[graph.watts_strogatz]\nn = {n}\nk = 4\np = 0.2\n"),
-    };
-    let share = match k {
-        Some(k) => format!("k = {k}\nprefer_strong = true\n"),
-        None => format!("reach = {reach}\n"),
-    };
-    let repurchase = repurchase.map_or(String::new(), |m| {
-        format!("[repurchase]\nmean_interval_days = {m}\np_buy = 0.7\n")
-    });
-    format!(
-        "name = \"prop\"\ndays = 40\n[graph]\nstrong_share = 0.3\n{graph}[seeding]\ncount = {seeds}\n\
-         [product]\nlist_price_cents = 999\nunit_cost_cents = 400\n\
-         [behaviour]\nherd = {herd}\n[behaviour.p_buy]\nfriend = {p_friend}\nad = {p_ad}\n\
-         [share]\np_share = 0.6\np_share_daily = {daily}\n{share}\
-         [fatigue]\nper_message = {fatigue}\n[churn]\nbase = {churn}\nfatigue_weight = {weight}\nsilent_after_days = {silent}\n\
-         {repurchase}[ads]\nimpressions_per_day = 15\ncpm_cents = 777\n"
+}
+
+impl Knobs {
+    /// A quiet market: no ads, no churn, no fatigue, no repurchase.
+    fn quiet(n: u32, seeds: u32) -> Self {
+        Knobs {
+            generator: 0,
+            n,
+            seeds,
+            p_friend: 0.5,
+            p_ad: 0.0,
+            impressions: 0,
+            reach: 1.0,
+            k: None,
+            p_share: 0.6,
+            daily: 0.0,
+            fatigue: 0.0,
+            churn: 0.0,
+            weight: 0.0,
+            silent: 0,
+            repurchase: None,
+            herd: 0.0,
+        }
+    }
+
+    fn text(&self) -> String {
+        let n = self.n;
+        let graph = match self.generator {
+            0 => format!("[graph.erdos_renyi]\nn = {n}\nmean_degree = 4.0\n"),
+            1 => format!("[graph.barabasi_albert]\nn = {n}\nm = 2\n"),
+            2 => format!("[graph.holme_kim]\nn = {n}\nm = 2\np_triad = 0.5\n"),
+            _ => format!("[graph.watts_strogatz]\nn = {n}\nk = 4\np = 0.2\n"),
+        };
+        let share = match self.k {
+            Some(k) => format!("k = {k}\nprefer_strong = true\n"),
+            None => format!("reach = {}\n", self.reach),
+        };
+        let repurchase = self.repurchase.map_or(String::new(), |m| {
+            format!("[repurchase]\nmean_interval_days = {m}\np_buy = 0.7\n")
+        });
+        format!(
+            "name = \"prop\"\ndays = 40\n[graph]\nstrong_share = 0.3\n{graph}[seeding]\ncount = {}\n\
+             [product]\nlist_price_cents = 999\nunit_cost_cents = 400\n\
+             [behaviour]\nherd = {}\n[behaviour.p_buy]\nfriend = {}\nad = {}\n\
+             [share]\np_share = {}\np_share_daily = {}\n{share}\
+             [fatigue]\nper_message = {}\n[churn]\nbase = {}\nfatigue_weight = {}\nsilent_after_days = {}\n\
+             {repurchase}[ads]\nimpressions_per_day = {}\ncpm_cents = 777\n",
+            self.seeds,
+            self.herd,
+            self.p_friend,
+            self.p_ad,
+            self.p_share,
+            self.daily,
+            self.fatigue,
+            self.churn,
+            self.weight,
+            self.silent,
+            self.impressions
+        )
+    }
+
+    fn setup(&self) -> Setup {
+        let loaded =
+            LoadedScenario::from_text(&self.text(), std::path::Path::new("prop.toml"), &[])
+                .unwrap();
+        Setup::new(loaded).unwrap()
+    }
+}
+
+fn knobs() -> impl Strategy<Value = Knobs> {
+    (
+        (
+            0u8..4,
+            12u32..60,
+            0u32..6,
+            0.0f64..1.0,
+            0.0f64..0.5,
+            0u32..30,
+            0.0f64..1.0,
+            proptest::option::of(1u32..4),
+        ),
+        (
+            0.0f64..0.5,
+            0.0f64..0.4,
+            0.0f64..0.2,
+            0.0f64..0.5,
+            0u32..10,
+            proptest::option::of(1.0f64..10.0),
+            0.0f64..0.5,
+        ),
     )
+        .prop_map(
+            |(
+                (generator, n, seeds, p_friend, p_ad, impressions, reach, k),
+                (daily, fatigue, churn, weight, silent, repurchase, herd),
+            )| {
+                Knobs {
+                    generator,
+                    n,
+                    seeds,
+                    p_friend,
+                    p_ad,
+                    impressions,
+                    reach,
+                    k,
+                    p_share: 0.6,
+                    daily,
+                    fatigue,
+                    churn,
+                    weight,
+                    silent,
+                    repurchase,
+                    herd,
+                }
+            },
+        )
 }
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
-    fn invariants_hold_under_random_scenarios(
-        generator in 0u8..4,
-        n in 12u32..60,
-        seeds in 0u32..6,
-        p_friend in 0.0f64..1.0,
-        p_ad in 0.0f64..0.5,
-        reach in 0.0f64..1.0,
-        k in proptest::option::of(1u32..4),
-        daily in 0.0f64..0.5,
-        fatigue in 0.0f64..0.4,
-        churn in 0.0f64..0.2,
-        weight in 0.0f64..0.5,
-        silent in 0u32..10,
-        repurchase in proptest::option::of(1.0f64..10.0),
-        herd in 0.0f64..0.5,
-        replicate in 0u64..1000,
-    ) {
-        let text = scenario_text(generator, n, seeds, p_friend, p_ad, reach, k, daily, fatigue, churn, weight, silent, repurchase, herd);
-        let loaded = LoadedScenario::from_text(&text, std::path::Path::new("prop.toml"), &[]).unwrap();
-        let setup = Setup::new(loaded).unwrap();
+    fn invariants_hold_under_random_scenarios(knobs in knobs(), replicate in 0u64..1000) {
+        let setup = knobs.setup();
         let mut check = Invariants::default();
         let out = setup.run_with(replicate, &mut check).unwrap();
         prop_assert_eq!(check.days_seen, 41);
@@ -163,14 +243,13 @@ proptest! {
 /// No ads, no seeds: nothing ever happens, and nothing is spent.
 #[test]
 fn an_empty_market_stays_empty() {
-    let text = scenario_text(
-        0, 30, 0, 0.5, 0.0, 1.0, None, 0.0, 0.0, 0.1, 0.0, 0, None, 0.0,
-    )
-    .replace("impressions_per_day = 15", "impressions_per_day = 0");
-    let setup =
-        Setup::new(LoadedScenario::from_text(&text, std::path::Path::new("e.toml"), &[]).unwrap())
-            .unwrap();
-    let out = setup.run(0).unwrap();
+    let out = Knobs {
+        churn: 0.1,
+        ..Knobs::quiet(30, 0)
+    }
+    .setup()
+    .run(0)
+    .unwrap();
     assert!(
         out.rows
             .iter()
@@ -178,17 +257,16 @@ fn an_empty_market_stays_empty() {
     );
 }
 
-/// `p_share = 0` means no word of mouth: only seeds and ad customers.
+/// `p_share = 0` means no word of mouth: only the seeds ever buy.
 #[test]
 fn zero_share_probability_means_no_spread() {
-    let text = scenario_text(
-        1, 50, 5, 1.0, 0.0, 1.0, None, 0.0, 0.0, 0.0, 0.0, 0, None, 0.0,
-    )
-    .replace("p_share = 0.6", "p_share = 0.0")
-    .replace("impressions_per_day = 15", "impressions_per_day = 0");
-    let setup =
-        Setup::new(LoadedScenario::from_text(&text, std::path::Path::new("z.toml"), &[]).unwrap())
-            .unwrap();
+    let setup = Knobs {
+        generator: 1,
+        p_friend: 1.0,
+        p_share: 0.0,
+        ..Knobs::quiet(50, 5)
+    }
+    .setup();
     for r in 0..20 {
         assert_eq!(setup.run(r).unwrap().summary.get("customers"), Some(5.0));
     }

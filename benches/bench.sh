@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The documented benchmark: per-replicate wall time on ONE core and peak memory of the release
+# binary on the issue's two large cases. Usage: benches/bench.sh [replicates]
+# Prints one line per case; copy them into the README's performance table with the machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+reps="${1:-10}"
+cargo build --release --quiet
+bin=./target/release/fission
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+measure() { # name, scenario, extra args...
+  local name=$1 scenario=$2
+  shift 2
+  /usr/bin/time -f "%M" -o "$out/$name.rss" \
+    "$bin" run "$scenario" --threads 1 --replicates "$reps" --no-daily --quiet --out "$out/$name" "$@"
+  python3 - "$out/$name/manifest.json" "$out/$name.rss" "$name" "$reps" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+rss_mb = int(open(sys.argv[2]).read().split()[-1]) / 1024
+t = m["timings_seconds"]
+reps = int(sys.argv[4])
+print(f"{sys.argv[3]:<28} {1000 * t['simulate'] / reps:9.1f} ms/replicate  "
+      f"(graph build {t['build']:.2f} s, {m['graph']['nodes']} members, {m['graph']['edges']} edges)  peak RSS {rss_mb:.0f} MB")
+PY
+}
+
+measure ic_ba_1m benches/scenarios/ic_ba_1m.toml
+measure quickstart_1m_180d scenarios/quickstart.toml \
+  --set graph.holme_kim.n=1000000 --set days=180 --set ads.impressions_per_day=300000 --set seeding.count=2000
+measure quickstart_10k_90d scenarios/quickstart.toml

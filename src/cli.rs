@@ -183,7 +183,7 @@ pub fn execute(cli: Cli) -> Result<()> {
             } else {
                 graph::edge_list::read(&file, None)?
             };
-            say(&GraphStats::of(&g).to_string());
+            say(&GraphStats::with_clustering(&g).to_string());
             Ok(())
         }
     }

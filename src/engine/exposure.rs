@@ -34,7 +34,7 @@ impl Replicate<'_> {
 
     /// One exposure of `member` on `channel` from `sender` (`NONE` for ads); the purchase draw is
     /// `key.bits(member, b)`. `tie` is the tie multiplier of a friend exposure (1 otherwise).
-    #[inline]
+    #[inline(always)]
     pub(super) fn expose(
         &mut self,
         member: u32,
@@ -44,7 +44,15 @@ impl Replicate<'_> {
         key: DayDraws,
         b: u32,
     ) {
-        let stage = self.stage[member as usize];
+        // Two L2-resident bitsets answer the common case (a non-customer) without touching the
+        // larger stage array; it is read for customers and written only on transitions.
+        let stage = if self.flags.is_customer(member) {
+            self.stage[member as usize]
+        } else if self.flags.is_exposed(member) {
+            Stage::Aware
+        } else {
+            Stage::Unaware
+        };
         if stage == Stage::Churned && channel != Channel::Ad {
             return; // left the private domain
         }
@@ -76,6 +84,7 @@ impl Replicate<'_> {
                 if key.chance(p, member, b) {
                     self.purchase(member, channel, sender);
                 } else if stage == Stage::Unaware {
+                    self.flags.set_exposed(member);
                     self.set_stage(member, Stage::Aware);
                 }
             }
@@ -112,17 +121,14 @@ impl Replicate<'_> {
                 spent_cents: 0,
                 acquired_via: channel,
                 referrer,
-                referrals: 0,
                 last_action_day: NONE,
                 churn_generation: 0,
                 churn_bound: 0.0,
             });
             self.set_stage(member, Stage::Active);
+            self.flags.set_customer(member);
+            self.flags.set_exposed(member);
             self.row.new_customers[channel as usize] += 1;
-            if referrer != NONE {
-                let r = self.customer_of[referrer as usize];
-                self.customers[r as usize].referrals += 1;
-            }
             if !self.customer_friends.is_empty() {
                 for &f in self.graph.neighbours(member) {
                     self.customer_friends[f as usize] += 1;

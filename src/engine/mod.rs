@@ -13,7 +13,7 @@ pub use setup::Setup;
 
 use crate::graph::SocialGraph;
 use crate::metrics::DayRow;
-use crate::model::member::NONE;
+use crate::model::member::{MemberFlags, NONE};
 use crate::model::{Channel, Customer, Population, Stage};
 use crate::rng::Draws;
 use crate::scenario::Scenario;
@@ -36,6 +36,7 @@ pub struct Replicate<'a> {
     draws: Draws,
     day: u32,
     stage: Vec<Stage>,
+    flags: MemberFlags,
     /// Index into `customers`, or `NONE`.
     customer_of: Vec<u32>,
     customers: Vec<Customer>,
@@ -68,6 +69,7 @@ impl<'a> Replicate<'a> {
             draws,
             day: 0,
             stage: vec![Stage::Unaware; n as usize],
+            flags: MemberFlags::new(n),
             customer_of: vec![NONE; n as usize],
             customers: Vec::new(),
             fatigue: if fatigue_on {

@@ -20,12 +20,13 @@ pub struct GraphStats {
     pub degree_mean: f64,
     /// Largest degree.
     pub degree_max: u32,
-    /// Mean local clustering coefficient (nodes of degree < 2 count as 0, as in networkx).
-    pub average_clustering: f64,
-    /// Global clustering: 3 × triangles / connected triples.
-    pub transitivity: f64,
-    /// Triangles.
-    pub triangles: u64,
+    /// Mean local clustering coefficient (nodes of degree < 2 count as 0, as in networkx);
+    /// `None` unless computed ([`GraphStats::with_clustering`]).
+    pub average_clustering: Option<f64>,
+    /// Global clustering: 3 × triangles / connected triples; `None` unless computed.
+    pub transitivity: Option<f64>,
+    /// Triangles; `None` unless computed.
+    pub triangles: Option<u64>,
     /// Connected components (isolated nodes count).
     pub components: u32,
     /// Members in the largest component.
@@ -37,17 +38,12 @@ pub struct GraphStats {
 }
 
 impl GraphStats {
-    /// Computes every statistic (triangles in `O(m^1.5)`).
+    /// Size, degrees and components (linear time); clustering is left out.
     pub fn of(g: &SocialGraph) -> Self {
         let n = g.node_count();
         let degrees = (0..n).map(|u| g.degree(u));
         let (degree_min, degree_max) =
             degrees.fold((u32::MAX, 0), |(lo, hi), d| (lo.min(d), hi.max(d)));
-        let per_node = triangles_per_node(g);
-        let triangles = per_node.iter().map(|&t| u64::from(t)).sum::<u64>() / 3;
-        let triples: f64 = (0..n)
-            .map(|u| f64::from(g.degree(u)) * (f64::from(g.degree(u)) - 1.0) / 2.0)
-            .sum();
         let (components, largest_component) = components(g);
         let Dropped {
             duplicates,
@@ -64,17 +60,34 @@ impl GraphStats {
                 2.0 * g.edge_count() as f64 / f64::from(n)
             },
             degree_max,
-            average_clustering: average_from(g, &per_node),
-            transitivity: if triples > 0.0 {
-                3.0 * triangles as f64 / triples
-            } else {
-                0.0
-            },
-            triangles,
+            average_clustering: None,
+            transitivity: None,
+            triangles: None,
             components,
             largest_component,
             dropped_duplicates: duplicates,
             dropped_self_loops: self_loops,
+        }
+    }
+}
+
+impl GraphStats {
+    /// Every statistic, including triangles and clustering (`O(m^1.5)`: seconds at 5M edges).
+    pub fn with_clustering(g: &SocialGraph) -> Self {
+        let per_node = triangles_per_node(g);
+        let triangles = per_node.iter().map(|&t| u64::from(t)).sum::<u64>() / 3;
+        let triples: f64 = (0..g.node_count())
+            .map(|u| f64::from(g.degree(u)) * (f64::from(g.degree(u)) - 1.0) / 2.0)
+            .sum();
+        GraphStats {
+            average_clustering: Some(average_from(g, &per_node)),
+            transitivity: Some(if triples > 0.0 {
+                3.0 * triangles as f64 / triples
+            } else {
+                0.0
+            }),
+            triangles: Some(triangles),
+            ..GraphStats::of(g)
         }
     }
 }
@@ -162,12 +175,12 @@ impl std::fmt::Display for GraphStats {
             "degree min/mean/max {} / {:.3} / {}",
             self.degree_min, self.degree_mean, self.degree_max
         )?;
-        writeln!(f, "avg clustering      {:.4}", self.average_clustering)?;
-        writeln!(
-            f,
-            "transitivity        {:.4} ({} triangles)",
-            self.transitivity, self.triangles
-        )?;
+        if let (Some(c), Some(t), Some(tri)) =
+            (self.average_clustering, self.transitivity, self.triangles)
+        {
+            writeln!(f, "avg clustering      {c:.4}")?;
+            writeln!(f, "transitivity        {t:.4} ({tri} triangles)")?;
+        }
         writeln!(
             f,
             "components          {} (largest {} members)",
@@ -190,13 +203,14 @@ mod tests {
         // A triangle 0-1-2 with a pendant 3 on 2, plus an isolated edge 4-5.
         let g =
             SocialGraph::from_edges(6, &[(0, 1), (1, 2), (0, 2), (2, 3), (4, 5)], None).unwrap();
-        let s = GraphStats::of(&g);
-        assert_eq!((s.nodes, s.edges, s.triangles), (6, 5, 1));
+        let s = GraphStats::with_clustering(&g);
+        assert_eq!((s.nodes, s.edges, s.triangles), (6, 5, Some(1)));
         assert_eq!((s.degree_min, s.degree_max), (1, 3));
         assert_eq!((s.components, s.largest_component), (2, 4));
         // local: 1, 1, 1/3, 0, 0, 0
-        assert!((s.average_clustering - (1.0 + 1.0 + 1.0 / 3.0) / 6.0).abs() < 1e-12);
+        assert!((s.average_clustering.unwrap() - (1.0 + 1.0 + 1.0 / 3.0) / 6.0).abs() < 1e-12);
         // triples: 1 + 1 + 3 = 5 → 3/5
-        assert!((s.transitivity - 0.6).abs() < 1e-12);
+        assert!((s.transitivity.unwrap() - 0.6).abs() < 1e-12);
+        assert_eq!(GraphStats::of(&g).triangles, None);
     }
 }

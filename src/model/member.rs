@@ -68,12 +68,73 @@ pub struct Customer {
     pub acquired_via: Channel,
     /// The member whose share brought them, or [`NONE`].
     pub referrer: u32,
-    /// Customers this customer directly brought in.
-    pub referrals: u32,
     /// Last day the customer bought or shared (for `dau`), or [`NONE`].
     pub last_action_day: u32,
     /// Generation of the pending churn candidate; older candidates are stale.
     pub(crate) churn_generation: u32,
     /// Daily hazard bound the pending churn candidate was drawn with.
     pub(crate) churn_bound: f64,
+}
+
+/// One bit per member for the two questions every exposure asks: has this member ever bought,
+/// and has the brand ever reached them. At 1M members the two sets take 250 KB (they stay in
+/// the L2 cache where the one-byte stage array would not).
+#[derive(Debug, Clone)]
+pub struct MemberFlags {
+    customer: Vec<u64>,
+    exposed: Vec<u64>,
+}
+
+impl MemberFlags {
+    /// All clear for `n` members.
+    pub fn new(n: u32) -> Self {
+        let words = (n as usize).div_ceil(64);
+        Self {
+            customer: vec![0; words],
+            exposed: vec![0; words],
+        }
+    }
+
+    #[inline]
+    fn get(bits: &[u64], m: u32) -> bool {
+        bits[(m >> 6) as usize] >> (m & 63) & 1 == 1
+    }
+
+    /// Has `m` ever bought?
+    #[inline]
+    pub fn is_customer(&self, m: u32) -> bool {
+        Self::get(&self.customer, m)
+    }
+
+    /// Has `m` ever been exposed (or bought)?
+    #[inline]
+    pub fn is_exposed(&self, m: u32) -> bool {
+        Self::get(&self.exposed, m)
+    }
+
+    /// Marks `m` as a customer.
+    #[inline]
+    pub fn set_customer(&mut self, m: u32) {
+        self.customer[(m >> 6) as usize] |= 1 << (m & 63);
+    }
+
+    /// Marks `m` as exposed.
+    #[inline]
+    pub fn set_exposed(&mut self, m: u32) {
+        self.exposed[(m >> 6) as usize] |= 1 << (m & 63);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_are_independent_per_member() {
+        let mut f = MemberFlags::new(130);
+        f.set_customer(129);
+        f.set_exposed(64);
+        assert!(f.is_customer(129) && !f.is_customer(128) && !f.is_customer(1));
+        assert!(f.is_exposed(64) && !f.is_exposed(63) && !f.is_exposed(129));
+    }
 }

@@ -60,10 +60,12 @@ pub enum Purpose {
     TieClass = 14,
     /// Whether an ad impression converts into a purchase.
     AdPurchase = 15,
+    /// Which friends of a share buy, when the probability is the same for every friend.
+    ShareBuyers = 16,
 }
 
 /// Number of purposes; keeps per-purpose key tables fixed-size.
-pub const PURPOSES: usize = 16;
+pub const PURPOSES: usize = 17;
 
 /// The per-replicate key from which every keyed draw of that replicate derives.
 #[derive(Debug, Clone, Copy)]
@@ -125,6 +127,23 @@ impl DayDraws {
     #[inline]
     pub fn index(self, n: u32, a: u32, b: u32) -> u32 {
         ((u128::from(self.bits(a, b)) * u128::from(n)) >> 64) as u32
+    }
+
+    /// As [`DayDraws::geometric`] with `ln_miss = ln(1 − p)` precomputed (for loops).
+    #[inline]
+    pub fn geometric_ln(self, p: f64, ln_miss: f64, a: u32, b: u32) -> u32 {
+        if p >= 1.0 {
+            return 0;
+        }
+        if p <= 0.0 {
+            return u32::MAX;
+        }
+        let g = ((1.0 - self.unit(a, b)).ln() / ln_miss).floor();
+        if g >= f64::from(u32::MAX) {
+            u32::MAX
+        } else {
+            g as u32
+        }
     }
 
     /// Number of failures before the first success of a Bernoulli(`p`) sequence, capped at
@@ -200,6 +219,9 @@ mod tests {
         );
         assert_eq!(geometric_from_unit(0.3, 1.0), 0);
         assert_eq!(geometric_from_unit(0.3, 0.0), u32::MAX);
+        for i in 0..100 {
+            assert_eq!(d.geometric_ln(p, (-p).ln_1p(), i, 7), d.geometric(p, i, 7));
+        }
     }
 
     #[test]

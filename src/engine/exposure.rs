@@ -83,9 +83,8 @@ impl Replicate<'_> {
                     * (1.0 - fatigue.min(1.0));
                 if key.chance(p, member, b) {
                     self.purchase(member, channel, sender);
-                } else if stage == Stage::Unaware {
-                    self.flags.set_exposed(member);
-                    self.set_stage(member, Stage::Aware);
+                } else {
+                    self.mark_exposed(member);
                 }
             }
             Stage::Active | Stage::Silent => {
@@ -121,13 +120,14 @@ impl Replicate<'_> {
                 spent_cents: 0,
                 acquired_via: channel,
                 referrer,
-                last_action_day: NONE,
                 churn_generation: 0,
                 churn_bound: 0.0,
             });
-            self.set_stage(member, Stage::Active);
+            self.mark_exposed(member);
             self.flags.set_customer(member);
-            self.flags.set_exposed(member);
+            self.stage[member as usize] = Stage::Active;
+            self.stage_counts[Stage::Aware as usize] -= 1;
+            self.stage_counts[Stage::Active as usize] += 1;
             self.row.new_customers[channel as usize] += 1;
             if !self.customer_friends.is_empty() {
                 for &f in self.graph.neighbours(member) {
@@ -147,7 +147,6 @@ impl Replicate<'_> {
         record.spent_cents += product.list_price_cents;
         record.last_purchase_day = day;
         let generation = record.orders;
-        self.mark_action(c);
         self.bought_today.push(member);
 
         let next = u64::from(day);
@@ -188,16 +187,6 @@ impl Replicate<'_> {
                     generation,
                 },
             );
-        }
-    }
-
-    /// Counts customer `c` in today's `dau` once.
-    #[inline]
-    pub(super) fn mark_action(&mut self, c: u32) {
-        let record = &mut self.customers[c as usize];
-        if record.last_action_day != self.day {
-            record.last_action_day = self.day;
-            self.row.dau += 1;
         }
     }
 

@@ -35,8 +35,12 @@ pub struct Replicate<'a> {
     population: Population,
     draws: Draws,
     day: u32,
+    /// Customers' stages (non-customers keep `Unaware` here; see `flags`).
     stage: Vec<Stage>,
     flags: MemberFlags,
+    /// Set when a friend's share converts with the same probability for every friend (no
+    /// receiver-dependent factor is on): shares then skip ahead from buyer to buyer.
+    skip_ahead: Option<SkipAhead>,
     /// Index into `customers`, or `NONE`.
     customer_of: Vec<u32>,
     customers: Vec<Customer>,
@@ -53,7 +57,35 @@ pub struct Replicate<'a> {
     total_fatigue: f64,
     ad_impressions: u64,
     row: DayRow,
-    scratch: Vec<u32>,
+    /// Today's sharers, ascending.
+    shared_today: Vec<u32>,
+}
+
+/// The uniform friend-share conversion probability and `ln(1 − p)` for geometric skips.
+#[derive(Debug, Clone, Copy)]
+struct SkipAhead {
+    p: f64,
+    ln_miss: f64,
+}
+
+/// The friend-share conversion probability if no receiver-dependent factor is on: constant
+/// activity, no herd effect, no fatigue, no churn (so every friend is reachable), one tie
+/// multiplier, and shares that reach every friend.
+fn uniform_friend_p(s: &Scenario, graph: &SocialGraph, population: &Population) -> Option<f64> {
+    let b = &s.behaviour;
+    let activity = match population.activity {
+        crate::model::population::Attribute::Constant(a) => a,
+        crate::model::population::Attribute::PerMember(_) => return None,
+    };
+    let one_tie = b.tie_strong == b.tie_weak || graph.strong_edge_count() == 0;
+    let plain = s.share.k.is_none()
+        && s.share.reach >= 1.0
+        && b.herd == 0.0
+        && s.fatigue.per_message == 0.0
+        && s.churn.base == 0.0
+        && s.churn.fatigue_weight == 0.0
+        && one_tie;
+    plain.then(|| (b.p_buy.friend * b.tie_weak * activity).min(1.0))
 }
 
 impl<'a> Replicate<'a> {
@@ -62,14 +94,20 @@ impl<'a> Replicate<'a> {
         let n = graph.node_count();
         let draws = Draws::new(scenario.seed, replicate);
         let fatigue_on = scenario.fatigue.per_message > 0.0;
+        let population = Population::draw(scenario, n, &draws);
+        let skip_ahead = uniform_friend_p(scenario, graph, &population).map(|p| SkipAhead {
+            p,
+            ln_miss: (-p).ln_1p(),
+        });
         Replicate {
             scenario,
             graph,
-            population: Population::draw(scenario, n, &draws),
+            population,
             draws,
             day: 0,
             stage: vec![Stage::Unaware; n as usize],
             flags: MemberFlags::new(n),
+            skip_ahead,
             customer_of: vec![NONE; n as usize],
             customers: Vec::new(),
             fatigue: if fatigue_on {
@@ -95,7 +133,7 @@ impl<'a> Replicate<'a> {
             total_fatigue: 0.0,
             ad_impressions: 0,
             row: DayRow::default(),
-            scratch: Vec::new(),
+            shared_today: Vec::new(),
         }
     }
 
@@ -138,6 +176,10 @@ impl<'a> Replicate<'a> {
     }
 
     fn finish_day(&mut self) {
+        // dau = |buyers ∪ sharers|, both sorted; no per-member bookkeeping in the hot path.
+        self.bought_today.sort_unstable();
+        self.bought_today.dedup();
+        self.row.dau = sorted_union_len(&self.bought_today, &self.shared_today);
         self.row.stages = self.stage_counts;
         self.row.customers = self.customers.len() as u32;
         let n = self.graph.node_count();
@@ -148,6 +190,18 @@ impl<'a> Replicate<'a> {
         };
     }
 
+    /// Marks `member` as reached: an unaware non-customer becomes aware. Unaware and Aware live
+    /// in the exposed bitset only; the stage array holds customers' stages.
+    #[inline]
+    fn mark_exposed(&mut self, member: u32) {
+        if !self.flags.is_exposed(member) {
+            self.flags.set_exposed(member);
+            self.stage_counts[Stage::Unaware as usize] -= 1;
+            self.stage_counts[Stage::Aware as usize] += 1;
+        }
+    }
+
+    /// Moves a customer from one customer stage to another.
     #[inline]
     fn set_stage(&mut self, member: u32, stage: Stage) {
         let old = std::mem::replace(&mut self.stage[member as usize], stage);
@@ -172,7 +226,13 @@ impl<'a> Replicate<'a> {
 
     /// Stage of `member`.
     pub fn stage(&self, member: u32) -> Stage {
-        self.stage[member as usize]
+        if self.flags.is_customer(member) {
+            self.stage[member as usize]
+        } else if self.flags.is_exposed(member) {
+            Stage::Aware
+        } else {
+            Stage::Unaware
+        }
     }
 
     /// The customer record of `member`, if they ever bought.
@@ -192,6 +252,11 @@ impl<'a> Replicate<'a> {
         &self.customers
     }
 
+    /// Members who shared today, ascending.
+    pub fn shared_today(&self) -> &[u32] {
+        &self.shared_today
+    }
+
     /// Members who bought today (they may share tomorrow).
     pub fn bought_today(&self) -> &[u32] {
         &self.bought_today
@@ -200,5 +265,34 @@ impl<'a> Replicate<'a> {
     /// The scenario being simulated.
     pub fn scenario(&self) -> &Scenario {
         self.scenario
+    }
+}
+
+/// Size of the union of two ascending, duplicate-free lists.
+fn sorted_union_len(a: &[u32], b: &[u32]) -> u32 {
+    let (mut i, mut j, mut n) = (0, 0, 0u32);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+        }
+        n += 1;
+    }
+    n + (a.len() - i + b.len() - j) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sorted_union_len;
+
+    #[test]
+    fn union_counts_common_members_once() {
+        assert_eq!(sorted_union_len(&[1, 3, 5], &[2, 3, 6, 7]), 6);
+        assert_eq!(sorted_union_len(&[], &[2]), 1);
+        assert_eq!(sorted_union_len(&[4], &[]), 1);
     }
 }

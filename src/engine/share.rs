@@ -1,8 +1,8 @@
 //! Member actions: yesterday's buyers (with `p_share`) and daily sharers (`p_share_daily`) share
 //! with their friends, in ascending member order; each share's exposures are resolved at once.
 
-use super::Replicate;
 use super::calendar::{Event, EventKind};
+use super::{Replicate, SkipAhead};
 use crate::model::{Channel, Stage};
 use crate::rng::Purpose;
 
@@ -11,7 +11,7 @@ impl Replicate<'_> {
     pub(super) fn run_shares(&mut self) {
         let day = self.day;
         let decide = self.draws.day(Purpose::ShareDecision, day);
-        let mut sharers = std::mem::take(&mut self.scratch);
+        let mut sharers = std::mem::take(&mut self.shared_today);
         sharers.clear();
         for &m in &self.bought_yesterday {
             if self.stage[m as usize] == Stage::Active
@@ -51,14 +51,12 @@ impl Replicate<'_> {
         for &s in &sharers {
             self.share(s);
         }
-        self.scratch = sharers;
+        self.shared_today = sharers;
     }
 
     /// One share by `sharer` today.
     fn share(&mut self, sharer: u32) {
         self.row.shares += 1;
-        let c = self.customer_of[sharer as usize];
-        self.mark_action(c);
         let graph = self.graph;
         let friends = graph.neighbours(sharer);
         let ties = graph.strong_ties(sharer);
@@ -73,6 +71,27 @@ impl Replicate<'_> {
         };
         let buy = self.draws.day(Purpose::Purchase, self.day);
         let reach = self.draws.day(Purpose::ShareReach, self.day);
+        if let Some(SkipAhead { p, ln_miss }) = self.skip_ahead {
+            // Same probability for every friend: mark all reached, then jump from buyer to
+            // buyer with geometric skips (work ∝ buyers, not friends, for the random draws).
+            self.row.exposures[Channel::Friend as usize] += friends.len() as u64;
+            for &f in friends {
+                self.mark_exposed(f);
+            }
+            let jumps = self.draws.day(Purpose::ShareBuyers, self.day);
+            let mut draw = 0;
+            let mut slot = jumps.geometric_ln(p, ln_miss, sharer, draw) as usize;
+            while slot < friends.len() {
+                let f = friends[slot];
+                if !self.flags.is_customer(f) {
+                    self.purchase(f, Channel::Friend, sharer);
+                }
+                draw += 1;
+                slot =
+                    slot.saturating_add(1 + jumps.geometric_ln(p, ln_miss, sharer, draw) as usize);
+            }
+            return;
+        }
         let share = &self.scenario.share;
         match share.k {
             None => {

@@ -31,34 +31,43 @@ impl RunSummary {
         for r in rows {
             total.add(&r.ledger);
         }
+        // One sequential pass over the customers; referrers are looked up in compact arrays
+        // (customers are in order of first purchase, so a referrer's depth is already known).
         let mut by_channel = [0u32; Channel::ALL.len()];
-        for c in customers {
+        let mut first_days = Vec::with_capacity(customers.len());
+        let mut depth = vec![0u32; customers.len()];
+        let (mut referred, mut cycle, mut repeaters) = (0u32, 0.0f64, 0u32);
+        let (mut churned, mut lifetime) = (0u32, 0.0f64);
+        let mut retention_counts = [[0u32; 2]; 2]; // [d7, d30] × [eligible, kept]
+        for (i, c) in customers.iter().enumerate() {
             by_channel[c.acquired_via as usize] += 1;
+            first_days.push(c.first_day);
+            if let Some(r) = (c.referrer != NONE)
+                .then(|| rep.customer_index(c.referrer))
+                .flatten()
+            {
+                referred += 1;
+                cycle += f64::from(c.first_day - first_days[r]);
+                depth[i] = depth[r] + 1;
+            }
+            repeaters += u32::from(c.orders >= 2);
+            if c.churn_day != NONE {
+                churned += 1;
+                lifetime += f64::from(c.churn_day - c.first_day);
+            }
+            for (k, d) in [7, 30].into_iter().enumerate() {
+                if c.first_day + d <= days {
+                    retention_counts[k][0] += 1;
+                    retention_counts[k][1] +=
+                        u32::from(c.churn_day == NONE || c.churn_day > c.first_day + d);
+                }
+            }
         }
-        let referred: Vec<_> = customers.iter().filter(|c| c.referrer != NONE).collect();
         let paid_or_seeded: u32 = Channel::ALL
             .iter()
             .filter(|c| c.is_paid_or_seeded())
             .map(|&c| by_channel[c as usize])
             .sum();
-        let cycle: f64 = referred
-            .iter()
-            .map(|c| {
-                f64::from(
-                    c.first_day
-                        - rep
-                            .customer(c.referrer)
-                            .map_or(c.first_day, |r| r.first_day),
-                )
-            })
-            .sum();
-        // Referral-tree depth: customers are in order of first purchase, referrers come first.
-        let mut depth = vec![0u32; customers.len()];
-        for (i, c) in customers.iter().enumerate() {
-            if c.referrer != NONE {
-                depth[i] = rep.customer_index(c.referrer).map_or(0, |r| depth[r] + 1);
-            }
-        }
         let final_row = rows.last().cloned().unwrap_or_default();
         let final_customers = final_row.customers;
         let days_to_half = rows
@@ -71,22 +80,12 @@ impl RunSummary {
             .max_by_key(|r| (r.new_customers_total(), std::cmp::Reverse(r.day)))
             .filter(|r| r.new_customers_total() > 0)
             .map(|r| f64::from(r.day));
-        let retention = |d: u32| {
-            let eligible: Vec<_> = customers
-                .iter()
-                .filter(|c| c.first_day + d <= days)
-                .collect();
-            let kept = eligible
-                .iter()
-                .filter(|c| c.churn_day == NONE || c.churn_day > c.first_day + d)
-                .count();
-            ratio(kept as f64, eligible.len() as f64)
+        let retention = |k: usize| {
+            ratio(
+                f64::from(retention_counts[k][1]),
+                f64::from(retention_counts[k][0]),
+            )
         };
-        let churned: Vec<_> = customers.iter().filter(|c| c.churn_day != NONE).collect();
-        let lifetime: f64 = churned
-            .iter()
-            .map(|c| f64::from(c.churn_day - c.first_day))
-            .sum();
         let acquired = n_customers - f64::from(by_channel[Channel::Seed as usize]);
         let exposures =
             |ch: Channel| rows.iter().map(|r| r.exposures[ch as usize]).sum::<u64>() as f64;
@@ -125,25 +124,19 @@ impl RunSummary {
             ),
             ("peak_new_customers_day", peak),
             ("days_to_half", days_to_half),
-            ("k_factor", ratio(referred.len() as f64, n_customers)),
+            ("k_factor", ratio(f64::from(referred), n_customers)),
             (
                 "fission_ratio",
-                ratio(referred.len() as f64, f64::from(paid_or_seeded)),
+                ratio(f64::from(referred), f64::from(paid_or_seeded)),
             ),
-            ("viral_cycle_days", ratio(cycle, referred.len() as f64)),
+            ("viral_cycle_days", ratio(cycle, f64::from(referred))),
             (
                 "referral_depth",
                 some(f64::from(depth.iter().copied().max().unwrap_or(0))),
             ),
             ("orders", some(total.orders as f64)),
             ("repeat_orders", some(total.repeat_orders as f64)),
-            (
-                "repurchase_rate",
-                ratio(
-                    customers.iter().filter(|c| c.orders >= 2).count() as f64,
-                    n_customers,
-                ),
-            ),
+            ("repurchase_rate", ratio(f64::from(repeaters), n_customers)),
             ("gmv_cents", some(total.gmv_cents as f64)),
             ("discount_cents", some(total.discount_cents as f64)),
             ("cogs_cents", some(total.cogs_cents as f64)),
@@ -159,9 +152,9 @@ impl RunSummary {
             ),
             ("cac_cents", ratio(total.spend_cents() as f64, acquired)),
             ("ltv_cents", ratio(total.margin_cents() as f64, n_customers)),
-            ("retention_d7", retention(7)),
-            ("retention_d30", retention(30)),
-            ("mean_lifetime_days", ratio(lifetime, churned.len() as f64)),
+            ("retention_d7", retention(0)),
+            ("retention_d30", retention(1)),
+            ("mean_lifetime_days", ratio(lifetime, f64::from(churned))),
             (
                 "shares",
                 some(rows.iter().map(|r| f64::from(r.shares)).sum()),

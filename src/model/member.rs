@@ -68,8 +68,6 @@ pub struct Customer {
     pub acquired_via: Channel,
     /// The member whose share brought them, or [`NONE`].
     pub referrer: u32,
-    /// Last day the customer bought or shared (for `dau`), or [`NONE`].
-    pub last_action_day: u32,
     /// Generation of the pending churn candidate; older candidates are stale.
     pub(crate) churn_generation: u32,
     /// Daily hazard bound the pending churn candidate was drawn with.

@@ -51,11 +51,6 @@ impl Observer for Invariants {
                     c.member
                 );
                 assert!(
-                    c.last_action_day == NONE || c.last_action_day <= c.churn_day,
-                    "member {} shared after churning",
-                    c.member
-                );
-                assert!(
                     c.churn_day > c.first_day,
                     "churn starts the day after the first purchase"
                 );
@@ -71,6 +66,19 @@ impl Observer for Invariants {
         assert!(!rep.bought_today().iter().any(
             |&m| rep.stage(m) == Stage::Churned && rep.customer(m).unwrap().churn_day < row.day
         ));
+        // Only customers who bought on an earlier day share, and never after churning (shares
+        // come before churn within a day).
+        for &m in rep.shared_today() {
+            let c = rep.customer(m).expect("a sharer is a customer");
+            assert!(
+                c.first_day < row.day,
+                "member {m} shared on the day of the first purchase"
+            );
+            assert!(
+                c.churn_day == NONE || c.churn_day >= row.day,
+                "member {m} shared after churning"
+            );
+        }
         // Ledger identities, per day and cumulative.
         let l = &row.ledger;
         assert_eq!(l.gmv_cents, l.list_cents - l.discount_cents);

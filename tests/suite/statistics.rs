@@ -50,13 +50,16 @@ fn ic_scenario(case: &IcCase) -> String {
 
 /// Independent cascade (Kempe–Kleinberg–Tardos): mean spread within 4 combined standard errors of
 /// the reference, and the probability of no spread beyond the seeds within 4 binomial standard
-/// errors of the exact `(1 − p)^cut`.
+/// errors of the exact `(1 − p)^cut`. Checked on the skip-ahead share path (uniform friend
+/// probability) and on the general per-friend path, forced by a per-member activity attribute
+/// that is 1 for everybody (the same model).
 #[test]
 fn independent_cascade_matches_reference_spreads() {
     let cases = ic_cases();
     assert_eq!(cases.len(), 3);
-    for case in &cases {
-        let s = setup(&ic_scenario(case));
+    let general = "[behaviour]\nactivity = { uniform = { min = 1.0, max = 1.0 } }\n";
+    for (case, extra) in cases.iter().flat_map(|c| [(c, ""), (c, general)]) {
+        let s = setup(&format!("{}{extra}", ic_scenario(case)));
         let n = 20_000;
         let customers = metric(&s, n, "customers");
         let (mean, se) = mean_se(&customers);

@@ -211,3 +211,25 @@ fn repurchase_rate_follows_the_need_interval() {
         4.0,
     );
 }
+
+/// Discrete SIR on one edge (DESIGN §2.6: `p_share_daily = β`, `churn.base = γ`): the seed shares
+/// on day 1 for sure, then on each later day with β while not churned; churn (recovery) is drawn
+/// at the end of each day from day 1; each share infects the friend with p. So
+/// `P(no infection) = (1 − p)(γ + (1 − γ)x)` with `x = (1 − βp)γ / (1 − (1 − βp)(1 − γ))`.
+#[test]
+fn sir_transmission_on_one_edge_matches_closed_form() {
+    let (p, beta, gamma): (f64, f64, f64) = (0.3, 0.4, 0.2);
+    let text = format!(
+        "name = \"sir\"\ndays = 200\n[graph.erdos_renyi]\nn = 2\nmean_degree = 1.0\n[seeding]\nmembers = [0]\n\
+         [behaviour.p_buy]\nfriend = {p}\n[share]\np_share = 1.0\np_share_daily = {beta}\n[churn]\nbase = {gamma}\n"
+    );
+    let s = setup(&text);
+    let n = 40_000;
+    let infected = metric(&s, n, "customers_friend");
+    let observed = infected.iter().sum::<f64>() / n as f64;
+    let miss = 1.0 - beta * p;
+    let x = miss * gamma / (1.0 - miss * (1.0 - gamma));
+    let expected = 1.0 - (1.0 - p) * (gamma + (1.0 - gamma) * x);
+    let se = (expected * (1.0 - expected) / n as f64).sqrt();
+    assert_close_z("SIR one edge", observed, se, expected, 0.0, 4.0);
+}

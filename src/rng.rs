@@ -132,18 +132,7 @@ impl DayDraws {
     /// As [`DayDraws::geometric`] with `ln_miss = ln(1 − p)` precomputed (for loops).
     #[inline]
     pub fn geometric_ln(self, p: f64, ln_miss: f64, a: u32, b: u32) -> u32 {
-        if p >= 1.0 {
-            return 0;
-        }
-        if p <= 0.0 {
-            return u32::MAX;
-        }
-        let g = ((1.0 - self.unit(a, b)).ln() / ln_miss).floor();
-        if g >= f64::from(u32::MAX) {
-            u32::MAX
-        } else {
-            g as u32
-        }
+        geometric_from_unit_ln(self.unit(a, b), p, ln_miss)
     }
 
     /// Number of failures before the first success of a Bernoulli(`p`) sequence, capped at
@@ -162,6 +151,12 @@ pub fn to_unit(bits: u64) -> f64 {
 
 /// Inverse-CDF geometric draw (failures before the first success) from a uniform `u ∈ [0, 1)`.
 pub fn geometric_from_unit(u: f64, p: f64) -> u32 {
+    geometric_from_unit_ln(u, p, (-p).ln_1p())
+}
+
+/// [`geometric_from_unit`] with `ln_miss = ln(1 − p)` given.
+#[inline]
+fn geometric_from_unit_ln(u: f64, p: f64, ln_miss: f64) -> u32 {
     if p >= 1.0 {
         return 0;
     }
@@ -169,7 +164,7 @@ pub fn geometric_from_unit(u: f64, p: f64) -> u32 {
         return u32::MAX;
     }
     // 1 − u ∈ (0, 1], so the log is finite.
-    let g = ((1.0 - u).ln() / (-p).ln_1p()).floor();
+    let g = ((1.0 - u).ln() / ln_miss).floor();
     if g >= f64::from(u32::MAX) {
         u32::MAX
     } else {

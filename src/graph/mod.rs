@@ -19,6 +19,8 @@ pub struct SocialGraph {
     neighbours: Vec<u32>,
     /// `strong[e]` for the CSR slot `e`; empty when every tie is weak.
     strong: Vec<bool>,
+    /// Number of strong-tie edges.
+    strong_edges: u64,
     /// For loaded graphs, the file id of each dense id (ascending).
     original_ids: Option<Vec<u64>>,
     /// Planted community of each member (stochastic block model).
@@ -114,6 +116,7 @@ impl SocialGraph {
             offsets: new_offsets,
             neighbours,
             strong: Vec::new(),
+            strong_edges: 0,
             original_ids: None,
             blocks: None,
             dropped: Dropped {
@@ -129,7 +132,8 @@ impl SocialGraph {
                     strong[slot] = strong_of(u.min(v), u.max(v));
                 }
             }
-            if strong.iter().any(|&s| s) {
+            g.strong_edges = strong.iter().filter(|&&s| s).count() as u64 / 2;
+            if g.strong_edges > 0 {
                 g.strong = strong;
             }
         }
@@ -173,7 +177,7 @@ impl SocialGraph {
 
     /// Number of strong-tie edges.
     pub fn strong_edge_count(&self) -> u64 {
-        self.strong.iter().filter(|&&s| s).count() as u64 / 2
+        self.strong_edges
     }
 
     /// The dense id of a member named by its file id (identity for generated graphs).

@@ -77,8 +77,9 @@ fn validate_accepts_every_shipped_scenario() {
 }
 
 /// Writes `text` as a scenario next to a copy of the karate graph and runs it; returns stderr.
-fn bad_run(text: &str, extra_files: &[(&str, &str)]) -> (String, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap().keep();
+fn bad_run(text: &str, extra_files: &[(&str, &str)]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path();
     std::fs::copy(data("karate.txt"), tmp.join("karate.txt")).unwrap();
     for (name, body) in extra_files {
         std::fs::write(tmp.join(name), body).unwrap();
@@ -98,7 +99,7 @@ fn bad_run(text: &str, extra_files: &[(&str, &str)]) -> (String, PathBuf) {
     assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
     assert!(stderr.starts_with("error: "), "{stderr}");
     assert!(!out.exists(), "no output folder after an error");
-    let leftovers: Vec<_> = std::fs::read_dir(&tmp)
+    let leftovers: Vec<_> = std::fs::read_dir(tmp)
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
@@ -108,70 +109,68 @@ fn bad_run(text: &str, extra_files: &[(&str, &str)]) -> (String, PathBuf) {
             .all(|f| !f.to_string_lossy().contains("partial")),
         "{leftovers:?}"
     );
-    (stderr, tmp)
+    stderr
+}
+
+/// Asserts that the error message mentions every part.
+fn assert_mentions(e: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(e.contains(part), "`{part}` missing from: {e}");
+    }
 }
 
 const KARATE: &str = "name = \"bad\"\n[graph.edge_list]\npath = \"karate.txt\"\n[behaviour.p_buy]\nfriend = 0.1\n[share]\np_share = 1.0\n";
 
 #[test]
 fn unknown_key_is_named_with_line_and_suggestion() {
-    let (e, _) = bad_run(&KARATE.replace("p_share = 1.0", "p_shar = 1.0"), &[]);
-    assert!(
-        e.contains("bad.toml:7:")
-            && e.contains("unknown key `p_shar`")
-            && e.contains("did you mean `p_share`?"),
-        "{e}"
+    let e = bad_run(&KARATE.replace("p_share = 1.0", "p_shar = 1.0"), &[]);
+    assert_mentions(
+        &e,
+        &[
+            "bad.toml:7:",
+            "unknown key `p_shar`",
+            "did you mean `p_share`?",
+        ],
     );
 }
 
 #[test]
 fn probability_above_one_is_rejected() {
-    let (e, _) = bad_run(&KARATE.replace("friend = 0.1", "friend = 1.5"), &[]);
-    assert!(
-        e.contains("bad.toml:5:") && e.contains("behaviour.p_buy.friend") && e.contains("[0, 1]"),
-        "{e}"
-    );
+    let e = bad_run(&KARATE.replace("friend = 0.1", "friend = 1.5"), &[]);
+    assert_mentions(&e, &["bad.toml:5:", "behaviour.p_buy.friend", "[0, 1]"]);
 }
 
 #[test]
 fn negative_price_is_rejected() {
-    let (e, _) = bad_run(
+    let e = bad_run(
         &format!("{KARATE}[product]\nlist_price_cents = -100\n"),
         &[],
     );
-    assert!(
-        e.contains("bad.toml:9:")
-            && e.contains("product.list_price_cents")
-            && e.contains("must be > 0"),
-        "{e}"
+    assert_mentions(
+        &e,
+        &["bad.toml:9:", "product.list_price_cents", "must be > 0"],
     );
 }
 
 #[test]
 fn missing_graph_file_is_named() {
-    let (e, _) = bad_run(&KARATE.replace("karate.txt", "nowhere.txt"), &[]);
-    assert!(
-        e.contains("graph.edge_list.path") && e.contains("nowhere.txt"),
-        "{e}"
-    );
+    let e = bad_run(&KARATE.replace("karate.txt", "nowhere.txt"), &[]);
+    assert_mentions(&e, &["graph.edge_list.path", "nowhere.txt"]);
 }
 
 #[test]
 fn malformed_edge_list_names_file_and_line() {
-    let (e, _) = bad_run(
+    let e = bad_run(
         &KARATE.replace("karate.txt", "broken.txt"),
         &[("broken.txt", "# ok\n0 1\n1 two\n")],
     );
-    assert!(
-        e.contains("broken.txt:3:") && e.contains("`two` is not an integer id"),
-        "{e}"
-    );
+    assert_mentions(&e, &["broken.txt:3:", "`two` is not an integer id"]);
 }
 
 #[test]
 fn unknown_seed_member_is_named() {
-    let (e, _) = bad_run(&format!("{KARATE}[seeding]\nmembers = [0, 99]\n"), &[]);
-    assert!(e.contains("seeding.members") && e.contains("99"), "{e}");
+    let e = bad_run(&format!("{KARATE}[seeding]\nmembers = [0, 99]\n"), &[]);
+    assert_mentions(&e, &["seeding.members", "99"]);
 }
 
 #[test]

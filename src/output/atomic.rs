@@ -29,10 +29,22 @@ impl OutputDir {
         let name = target
             .file_name()
             .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-        let staging = target.with_file_name(format!(".{name}.partial-{}", std::process::id()));
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging).map_err(|e| Error::io("clear", &staging, e))?;
+        let prefix = format!(".{name}.partial-");
+        // A run that was killed (Ctrl-C skips destructors) leaves its staging folder behind;
+        // clear those of this target before starting.
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if let Ok(entries) = std::fs::read_dir(parent) {
+            for entry in entries.flatten() {
+                if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                    let stale = entry.path();
+                    std::fs::remove_dir_all(&stale).map_err(|e| Error::io("clear", &stale, e))?;
+                }
+            }
         }
+        let staging = target.with_file_name(format!("{prefix}{}", std::process::id()));
         std::fs::create_dir_all(staging.join("plots"))
             .map_err(|e| Error::io("create", &staging, e))?;
         Ok(Self {
@@ -93,6 +105,11 @@ mod tests {
         drop(again);
         assert!(target.join("manifest.json").is_file());
         assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+        // A killed run's staging folder is cleared by the next run into the same target.
+        let stale = tmp.path().join(".run.partial-1");
+        std::fs::create_dir(&stale).unwrap();
+        drop(OutputDir::create(&target).unwrap());
+        assert!(!stale.exists());
         let foreign = tmp.path().join("mine");
         std::fs::create_dir(&foreign).unwrap();
         assert!(OutputDir::create(&foreign).is_err());

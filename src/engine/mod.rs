@@ -252,6 +252,11 @@ impl<'a> Replicate<'a> {
         &self.customers
     }
 
+    /// Segment index of `member` (position in `population.segments`).
+    pub fn segment_of(&self, member: u32) -> usize {
+        self.population.segment(member)
+    }
+
     /// Members who shared today, ascending.
     pub fn shared_today(&self) -> &[u32] {
         &self.shared_today

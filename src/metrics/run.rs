@@ -10,7 +10,7 @@ use super::DayRow;
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunSummary {
     /// `(metric, value)` in column order.
-    pub values: Vec<(&'static str, Option<f64>)>,
+    pub values: Vec<(String, Option<f64>)>,
 }
 
 impl RunSummary {
@@ -18,7 +18,7 @@ impl RunSummary {
     pub fn get(&self, metric: &str) -> Option<f64> {
         self.values
             .iter()
-            .find(|(k, _)| *k == metric)
+            .find(|(k, _)| k == metric)
             .and_then(|(_, v)| *v)
     }
 
@@ -39,8 +39,11 @@ impl RunSummary {
         let (mut referred, mut cycle, mut repeaters) = (0u32, 0.0f64, 0u32);
         let (mut churned, mut lifetime) = (0u32, 0.0f64);
         let mut retention_counts = [[0u32; 2]; 2]; // [d7, d30] × [eligible, kept]
+        let segments = &rep.scenario().population.segments;
+        let mut by_segment = vec![0u32; segments.len()];
         for (i, c) in customers.iter().enumerate() {
             by_channel[c.acquired_via as usize] += 1;
+            by_segment[rep.segment_of(c.member)] += 1;
             first_days.push(c.first_day);
             if let Some(r) = (c.referrer != NONE)
                 .then(|| rep.customer_index(c.referrer))
@@ -162,6 +165,24 @@ impl RunSummary {
             ("exposures_ad", some(exposures(Channel::Ad))),
             ("exposures_friend", some(exposures(Channel::Friend))),
         ];
+        let mut values: Vec<(String, Option<f64>)> = values
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        if segments.len() > 1 {
+            let mut members = vec![0u32; segments.len()];
+            for m in 0..rep.member_count() {
+                members[rep.segment_of(m)] += 1;
+            }
+            for (k, seg) in segments.iter().enumerate() {
+                let bought = f64::from(by_segment[k]);
+                values.push((format!("customers_seg_{}", seg.name), Some(bought)));
+                values.push((
+                    format!("conversion_seg_{}", seg.name),
+                    ratio(bought, f64::from(members[k])),
+                ));
+            }
+        }
         RunSummary { values }
     }
 }

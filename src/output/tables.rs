@@ -67,7 +67,7 @@ pub struct Tables {
     variant: String,
     daily: Option<csv::Writer<BufWriter<File>>>,
     runs: csv::Writer<BufWriter<File>>,
-    metrics: Vec<&'static str>,
+    metrics: Vec<String>,
     values: Vec<Vec<Option<f64>>>,
     /// `curves[series][day]` = values over replicates.
     curves: Vec<Vec<Vec<f64>>>,
@@ -196,7 +196,7 @@ impl Tables {
             }
         }
         if self.metrics.is_empty() {
-            self.metrics = out.summary.values.iter().map(|(k, _)| *k).collect();
+            self.metrics = out.summary.values.iter().map(|(k, _)| k.clone()).collect();
             self.values = vec![Vec::new(); self.metrics.len()];
             let mut header = vec!["variant".to_string(), "replicate".to_string()];
             header.extend(self.metrics.iter().map(|m| (*m).to_string()));
@@ -225,11 +225,11 @@ impl Tables {
     }
 
     /// Per-metric summaries, in column order.
-    pub fn summaries(&self) -> Vec<(&'static str, Option<Summary>)> {
+    pub fn summaries(&self) -> Vec<(String, Option<Summary>)> {
         self.metrics
             .iter()
             .zip(&self.values)
-            .map(|(m, v)| (*m, Summary::of(v.iter().copied())))
+            .map(|(m, v)| (m.clone(), Summary::of(v.iter().copied())))
             .collect()
     }
 

@@ -31,6 +31,20 @@ pub fn problems(s: &Scenario) -> Vec<(String, String)> {
     let mut total = 0.0;
     for (i, seg) in segs.iter().enumerate() {
         let key = format!("population.segments[{i}]");
+        if seg.name.is_empty()
+            || !seg
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            p.add(
+                &format!("{key}.name"),
+                format!(
+                    "`{}` cannot name output columns; use letters, digits, `_`, `-`",
+                    seg.name
+                ),
+            );
+        }
         if segs[..i].iter().any(|o| o.name == seg.name) {
             p.add(
                 &format!("{key}.name"),

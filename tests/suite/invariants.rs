@@ -279,3 +279,35 @@ fn zero_share_probability_means_no_spread() {
         assert_eq!(setup.run(r).unwrap().summary.get("customers"), Some(5.0));
     }
 }
+
+/// Per-segment customers add up to all customers, and conversion is customers over members.
+#[test]
+fn segment_metrics_partition_the_customers() {
+    let text = Knobs {
+        p_ad: 0.3,
+        impressions: 20,
+        ..Knobs::quiet(60, 3)
+    }
+    .text()
+    .replace(
+        "[product]",
+        "[[population.segments]]\nname = \"a\"\nshare = 0.3\np_share = 1.0\n\
+         [[population.segments]]\nname = \"b-2\"\nshare = 0.7\n[product]",
+    );
+    let setup =
+        Setup::new(LoadedScenario::from_text(&text, std::path::Path::new("s.toml"), &[]).unwrap())
+            .unwrap();
+    for r in 0..10 {
+        let out = setup.run(r).unwrap();
+        let (a, b) = (
+            out.summary.get("customers_seg_a").unwrap(),
+            out.summary.get("customers_seg_b-2").unwrap(),
+        );
+        assert_eq!(a + b, out.summary.get("customers").unwrap());
+        let conv = out.summary.get("conversion_seg_a").unwrap();
+        assert!(
+            conv > 0.0 && (conv * (a / conv).round() - a).abs() < 1e-9,
+            "a = {a}, conversion {conv}"
+        );
+    }
+}

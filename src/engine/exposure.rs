@@ -1,7 +1,7 @@
 //! Exposures and purchases: the purchase rule, fatigue, acquisition and the order ledger.
 //!
-//! `p = min(1, p_buy[c] · tie · (1 + herd · k) · activity · (1 − min(fatigue, 1)))`; the price
-//! term `(π / list)^(−ε)` is 1 while every order is at list price.
+//! `p = min(1, p_buy[c] · tie · (π / list)^(−ε) · (1 + herd · k) · activity · (1 − min(fatigue, 1)))`
+//! where π is the list price less any invitee discount of a running referral scheme.
 
 use super::Replicate;
 use super::calendar::{Event, EventKind};
@@ -76,8 +76,14 @@ impl Replicate<'_> {
                 } else {
                     1.0 + b_cfg.herd * f64::from(self.customer_friends[member as usize])
                 };
+                let discount = if channel == Channel::Friend {
+                    self.invite_discount()
+                } else {
+                    0
+                };
                 let p = base
                     * tie
+                    * self.price_factor(member, discount)
                     * herd
                     * self.population.activity.of(member)
                     * (1.0 - fatigue.min(1.0));
@@ -120,6 +126,7 @@ impl Replicate<'_> {
                 spent_cents: 0,
                 acquired_via: channel,
                 referrer,
+                qualified_invites: 0,
                 churn_generation: 0,
                 churn_bound: 0.0,
             });
@@ -138,13 +145,21 @@ impl Replicate<'_> {
                 self.schedule_churn(c, day + 1);
             }
         }
+        let discount = if !repeat && channel == Channel::Friend && referrer != NONE {
+            self.qualify_referral(referrer)
+        } else {
+            0
+        };
         let product = &self.scenario.product;
-        self.row
-            .ledger
-            .book_order(product.list_price_cents, 0, product.unit_cost_cents, repeat);
+        self.row.ledger.book_order(
+            product.list_price_cents,
+            discount,
+            product.unit_cost_cents,
+            repeat,
+        );
         let record = &mut self.customers[c as usize];
         record.orders += 1;
-        record.spent_cents += product.list_price_cents;
+        record.spent_cents += product.list_price_cents - discount;
         record.last_purchase_day = day;
         let generation = record.orders;
         self.bought_today.push(member);

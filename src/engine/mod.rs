@@ -4,6 +4,7 @@
 
 mod calendar;
 mod exposure;
+mod referral;
 mod retention;
 mod setup;
 mod share;
@@ -14,6 +15,7 @@ pub use setup::Setup;
 use crate::graph::SocialGraph;
 use crate::metrics::DayRow;
 use crate::model::member::{MemberFlags, NONE};
+use crate::model::schemes::Budget;
 use crate::model::{Channel, Customer, Population, Stage};
 use crate::rng::Draws;
 use crate::scenario::Scenario;
@@ -59,6 +61,8 @@ pub struct Replicate<'a> {
     row: DayRow,
     /// Today's sharers, ascending.
     shared_today: Vec<u32>,
+    /// What is left of the referral budget.
+    referral_budget: Budget,
 }
 
 /// The uniform friend-share conversion probability and `ln(1 − p)` for geometric skips.
@@ -73,10 +77,14 @@ struct SkipAhead {
 /// multiplier, and shares that reach every friend.
 fn uniform_friend_p(s: &Scenario, graph: &SocialGraph, population: &Population) -> Option<f64> {
     let b = &s.behaviour;
-    let activity = match population.activity {
-        crate::model::population::Attribute::Constant(a) => a,
-        crate::model::population::Attribute::PerMember(_) => return None,
+    use crate::model::population::Attribute;
+    let Attribute::Constant(activity) = population.activity else {
+        return None;
     };
+    // The price term must not depend on the receiver either (it changes only with discounts).
+    if let Attribute::PerMember(_) = population.price_elasticity {
+        return None;
+    }
     let one_tie = b.tie_strong == b.tie_weak || graph.strong_edge_count() == 0;
     let plain = s.share.k.is_none()
         && s.share.reach >= 1.0
@@ -134,6 +142,7 @@ impl<'a> Replicate<'a> {
             ad_impressions: 0,
             row: DayRow::default(),
             shared_today: Vec::new(),
+            referral_budget: Budget::new(scenario.referral.as_ref().and_then(|r| r.budget_cents)),
         }
     }
 

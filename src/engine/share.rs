@@ -15,7 +15,7 @@ impl Replicate<'_> {
         sharers.clear();
         for &m in &self.bought_yesterday {
             if self.stage[m as usize] == Stage::Active
-                && decide.chance(self.population.p_share.of(m), m, 0)
+                && decide.chance(self.share_probability(m), m, 0)
             {
                 sharers.push(m);
             }
@@ -78,17 +78,30 @@ impl Replicate<'_> {
             for &f in friends {
                 self.mark_exposed(f);
             }
+            // A running invite discount raises the probability (same for every friend, since
+            // elasticity is constant here); it bounds the jumps, and each candidate is accepted
+            // with p_now / bound in case the budget ran out during this share.
+            let bound_discount = self.invite_discount();
+            let (bound, ln_bound) = if bound_discount == 0 {
+                (p, ln_miss)
+            } else {
+                let b = (p * self.price_factor(sharer, bound_discount)).min(1.0);
+                (b, (-b).ln_1p())
+            };
             let jumps = self.draws.day(Purpose::ShareBuyers, self.day);
             let mut draw = 0;
-            let mut slot = jumps.geometric_ln(p, ln_miss, sharer, draw) as usize;
+            let mut slot = jumps.geometric_ln(bound, ln_bound, sharer, draw) as usize;
             while slot < friends.len() {
                 let f = friends[slot];
                 if !self.flags.is_customer(f) {
-                    self.purchase(f, Channel::Friend, sharer);
+                    let now = (p * self.price_factor(f, self.invite_discount())).min(1.0);
+                    if now >= bound || jumps.chance(now / bound, sharer, draw | 1 << 31) {
+                        self.purchase(f, Channel::Friend, sharer);
+                    }
                 }
                 draw += 1;
-                slot =
-                    slot.saturating_add(1 + jumps.geometric_ln(p, ln_miss, sharer, draw) as usize);
+                slot = slot
+                    .saturating_add(1 + jumps.geometric_ln(bound, ln_bound, sharer, draw) as usize);
             }
             return;
         }

@@ -2,6 +2,7 @@
 
 use crate::engine::Replicate;
 use crate::model::member::NONE;
+use crate::model::schemes::Scheme;
 use crate::model::{Channel, Ledger, Stage};
 
 use super::DayRow;
@@ -37,7 +38,7 @@ impl RunSummary {
         let mut first_days = Vec::with_capacity(customers.len());
         let mut depth = vec![0u32; customers.len()];
         let (mut referred, mut cycle, mut repeaters) = (0u32, 0.0f64, 0u32);
-        let (mut churned, mut lifetime) = (0u32, 0.0f64);
+        let (mut churned, mut lifetime, mut qualified) = (0u32, 0.0f64, 0u32);
         let mut retention_counts = [[0u32; 2]; 2]; // [d7, d30] × [eligible, kept]
         let segments = &rep.scenario().population.segments;
         let mut by_segment = vec![0u32; segments.len()];
@@ -54,6 +55,7 @@ impl RunSummary {
                 depth[i] = depth[r] + 1;
             }
             repeaters += u32::from(c.orders >= 2);
+            qualified += c.qualified_invites;
             if c.churn_day != NONE {
                 churned += 1;
                 lifetime += f64::from(c.churn_day - c.first_day);
@@ -147,6 +149,7 @@ impl RunSummary {
             ("ad_cents", some(total.ad_cents as f64)),
             ("kol_cents", some(total.kol_cents as f64)),
             ("incentive_cents", some(total.incentive_cents as f64)),
+            ("qualified_invites", some(f64::from(qualified))),
             ("spend_cents", some(total.spend_cents() as f64)),
             ("net_cents", some(total.net_cents() as f64)),
             (
@@ -169,6 +172,15 @@ impl RunSummary {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect();
+        let at = values
+            .iter()
+            .position(|(k, _)| k == "incentive_cents")
+            .map_or(values.len(), |i| i + 1);
+        let by_scheme = Scheme::ALL.iter().map(|&s| {
+            let cents = total.incentive_by_scheme[s as usize] as f64;
+            (format!("incentive_{}_cents", s.name()), some(cents))
+        });
+        values.splice(at..at, by_scheme);
         if segments.len() > 1 {
             let mut members = vec![0u32; segments.len()];
             for m in 0..rep.member_count() {

@@ -1,5 +1,7 @@
 //! The money ledger: every order and every cost, in integer cents.
 
+use super::schemes::Scheme;
+
 /// Money and orders booked over some period (a day, or a whole run).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Ledger {
@@ -21,6 +23,8 @@ pub struct Ledger {
     pub kol_cents: i64,
     /// Incentive spend of every scheme.
     pub incentive_cents: i64,
+    /// Incentive spend by scheme ([`Scheme`] order); sums to `incentive_cents`.
+    pub incentive_by_scheme: [i64; Scheme::ALL.len()],
 }
 
 impl Ledger {
@@ -38,6 +42,12 @@ impl Ledger {
         self.discount_cents += discount_cents;
         self.gmv_cents += list_cents - discount_cents;
         self.cogs_cents += cost_cents;
+    }
+
+    /// Books `cents` of incentive spend by `scheme`.
+    pub fn book_incentive(&mut self, scheme: Scheme, cents: i64) {
+        self.incentive_cents += cents;
+        self.incentive_by_scheme[scheme as usize] += cents;
     }
 
     /// Gross margin: GMV − cost of goods.
@@ -66,6 +76,13 @@ impl Ledger {
         self.ad_cents += other.ad_cents;
         self.kol_cents += other.kol_cents;
         self.incentive_cents += other.incentive_cents;
+        for (mine, theirs) in self
+            .incentive_by_scheme
+            .iter_mut()
+            .zip(other.incentive_by_scheme)
+        {
+            *mine += theirs;
+        }
     }
 }
 
@@ -79,7 +96,8 @@ mod tests {
         l.book_order(1000, 100, 400, false);
         l.book_order(1000, 0, 400, true);
         l.ad_cents = 50;
-        l.incentive_cents = 25;
+        l.book_incentive(Scheme::Referral, 25);
+        assert_eq!(l.incentive_by_scheme, [25]);
         assert_eq!(l.gmv_cents, l.list_cents - l.discount_cents);
         assert_eq!(l.gmv_cents, 1900);
         assert_eq!(l.margin_cents(), 1100);

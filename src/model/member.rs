@@ -68,6 +68,8 @@ pub struct Customer {
     pub acquired_via: Channel,
     /// The member whose share brought them, or [`NONE`].
     pub referrer: u32,
+    /// First purchases this customer's shares brought in while a referral scheme ran.
+    pub qualified_invites: u32,
     /// Generation of the pending churn candidate; older candidates are stale.
     pub(crate) churn_generation: u32,
     /// Daily hazard bound the pending churn candidate was drawn with.

@@ -4,6 +4,7 @@ pub mod channel;
 pub mod ledger;
 pub mod member;
 pub mod population;
+pub mod schemes;
 
 pub use channel::Channel;
 pub use ledger::Ledger;

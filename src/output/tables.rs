@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::metrics::{DayRow, RunOutput, Summary, stats::quantile};
+use crate::model::schemes::Scheme;
 use crate::model::{Channel, Stage};
 
 /// Daily series kept across replicates for growth curves (`curves.csv` and the plots).
@@ -118,6 +119,11 @@ pub fn daily_header() -> Vec<String> {
         ]
         .map(String::from),
     );
+    h.extend(
+        Scheme::ALL
+            .iter()
+            .map(|s| format!("incentive_{}_cents", s.name())),
+    );
     h
 }
 
@@ -153,6 +159,7 @@ fn daily_record(variant: &str, replicate: u64, r: &DayRow) -> Vec<String> {
         l.net_cents().to_string(),
         format!("{:.6}", r.mean_fatigue),
     ]);
+    v.extend(l.incentive_by_scheme.iter().map(i64::to_string));
     v
 }
 

@@ -52,6 +52,9 @@ pub struct Scenario {
     /// Paid public-domain ads; absent = no ads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ads: Option<Ads>,
+    /// Referral rewards (邀请好友); absent = off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral: Option<Referral>,
 }
 
 /// `[population]`: the segments members are drawn from.
@@ -319,6 +322,10 @@ pub struct Share {
     /// Probability that an active customer shares again on each later day.
     #[serde(default)]
     pub p_share_daily: f64,
+    /// Reward sensitivity κ ≥ 0 of the decision to share after a purchase:
+    /// `p = 1 − (1 − p_share)·exp(−κ · expected reward / list price)`.
+    #[serde(default)]
+    pub kappa: f64,
 }
 
 impl Default for Share {
@@ -329,6 +336,7 @@ impl Default for Share {
             k: None,
             prefer_strong: false,
             p_share_daily: 0.0,
+            kappa: 0.0,
         }
     }
 }
@@ -409,6 +417,37 @@ pub struct Ads {
     #[serde(default = "defaults::one_u32")]
     pub start_day: u32,
     /// Last day with ads (default: the last day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_day: Option<u32>,
+}
+
+/// `[referral]`: rewards for inviters whose share brings a first purchase; optional discount for
+/// the invitee, milestone rewards and a cap per inviter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Referral {
+    /// Paid to the inviter for each qualified invite (the invitee's first purchase).
+    #[serde(default)]
+    pub inviter_reward_cents: i64,
+    /// Taken off the invitee's first order when it comes through an invite.
+    #[serde(default)]
+    pub invitee_discount_cents: i64,
+    /// Every this many qualified invites earn the milestone reward (0 = no milestone).
+    #[serde(default)]
+    pub milestone_invites: u32,
+    /// Milestone reward ("invite 3, get a free order").
+    #[serde(default)]
+    pub milestone_reward_cents: i64,
+    /// Qualified invites per inviter that earn anything (0 = no cap).
+    #[serde(default)]
+    pub cap_per_inviter: u32,
+    /// Money for rewards and invitee discounts; the scheme stops at the first event it cannot pay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget_cents: Option<i64>,
+    /// First day the scheme runs.
+    #[serde(default = "defaults::one_u32")]
+    pub start_day: u32,
+    /// Last day the scheme runs (default: the last day).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_day: Option<u32>,
 }

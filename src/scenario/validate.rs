@@ -185,6 +185,39 @@ pub fn problems(s: &Scenario) -> Vec<(String, String)> {
             );
         }
     }
+    p.non_negative("share.kappa", s.share.kappa);
+    if let Some(r) = &s.referral {
+        for (key, cents) in [
+            ("referral.inviter_reward_cents", r.inviter_reward_cents),
+            ("referral.milestone_reward_cents", r.milestone_reward_cents),
+            ("referral.budget_cents", r.budget_cents.unwrap_or(0)),
+        ] {
+            if cents < 0 {
+                p.add(key, format!("{cents} must be ≥ 0 (cents)"));
+            }
+        }
+        if r.invitee_discount_cents < 0 || r.invitee_discount_cents >= s.product.list_price_cents {
+            p.add(
+                "referral.invitee_discount_cents",
+                format!(
+                    "{} must be ≥ 0 and below the list price {}",
+                    r.invitee_discount_cents, s.product.list_price_cents
+                ),
+            );
+        }
+        if r.start_day < 1 {
+            p.add(
+                "referral.start_day",
+                "must be ≥ 1 (day 0 is the seeding day)".into(),
+            );
+        }
+        if let Some(end) = r.end_day.filter(|&end| end < r.start_day) {
+            p.add(
+                "referral.end_day",
+                format!("{end} is before start_day {}", r.start_day),
+            );
+        }
+    }
     p.0
 }
 

@@ -84,6 +84,20 @@ impl Observer for Invariants {
         assert_eq!(l.gmv_cents, l.list_cents - l.discount_cents);
         assert_eq!(l.net_cents(), l.margin_cents() - l.spend_cents());
         self.total.add(l);
+        // A scheme never spends more than its budget (rewards plus invitee discounts; referral is
+        // the only scheme that discounts).
+        if let Some(budget) = rep
+            .scenario()
+            .referral
+            .as_ref()
+            .and_then(|r| r.budget_cents)
+        {
+            let spent = self.total.incentive_by_scheme[0] + self.total.discount_cents;
+            assert!(
+                spent <= budget,
+                "referral spent {spent} of a {budget} budget"
+            );
+        }
         let spent: i64 = customers.iter().map(|c| c.spent_cents).sum();
         let orders: u64 = customers.iter().map(|c| u64::from(c.orders)).sum();
         assert_eq!(self.total.gmv_cents, spent, "GMV = Σ paid");
@@ -117,6 +131,8 @@ struct Knobs {
     silent: u32,
     repurchase: Option<f64>,
     herd: f64,
+    /// A referral scheme with this budget (rewards, milestone, cap, invitee discount, uplift).
+    referral_budget: Option<i64>,
 }
 
 impl Knobs {
@@ -139,6 +155,7 @@ impl Knobs {
             silent: 0,
             repurchase: None,
             herd: 0.0,
+            referral_budget: None,
         }
     }
 
@@ -154,6 +171,12 @@ impl Knobs {
             Some(k) => format!("k = {k}\nprefer_strong = true\n"),
             None => format!("reach = {}\n", self.reach),
         };
+        let referral = self.referral_budget.map_or(String::new(), |b| {
+            format!(
+                "[referral]\ninviter_reward_cents = 50\ninvitee_discount_cents = 100\nmilestone_invites = 2\n\
+                 milestone_reward_cents = 70\ncap_per_inviter = 3\nbudget_cents = {b}\n"
+            )
+        });
         let repurchase = self.repurchase.map_or(String::new(), |m| {
             format!("[repurchase]\nmean_interval_days = {m}\np_buy = 0.7\n")
         });
@@ -161,9 +184,9 @@ impl Knobs {
             "name = \"prop\"\ndays = 40\n[graph]\nstrong_share = 0.3\n{graph}[seeding]\ncount = {}\n\
              [product]\nlist_price_cents = 999\nunit_cost_cents = 400\n\
              [behaviour]\nherd = {}\n[behaviour.p_buy]\nfriend = {}\nad = {}\n\
-             [share]\np_share = {}\np_share_daily = {}\n{share}\
+             [share]\np_share = {}\np_share_daily = {}\nkappa = 1.0\n{share}\
              [fatigue]\nper_message = {}\n[churn]\nbase = {}\nfatigue_weight = {}\nsilent_after_days = {}\n\
-             {repurchase}[ads]\nimpressions_per_day = {}\ncpm_cents = 777\n",
+             {repurchase}{referral}[ads]\nimpressions_per_day = {}\ncpm_cents = 777\n",
             self.seeds,
             self.herd,
             self.p_friend,
@@ -206,13 +229,17 @@ fn knobs() -> impl Strategy<Value = Knobs> {
             0u32..10,
             proptest::option::of(1.0f64..10.0),
             0.0f64..0.5,
+            proptest::option::of(0i64..2000),
         ),
     )
         .prop_map(
             |(
                 (generator, n, seeds, p_friend, p_ad, impressions, reach, k),
-                (daily, fatigue, churn, weight, silent, repurchase, herd),
+                (daily, fatigue, churn, weight, silent, repurchase, herd, referral_budget),
             )| {
+                // About a quarter of the cases switch every receiver-dependent factor off, which
+                // takes the skip-ahead share path.
+                let plain = herd < 0.12;
                 Knobs {
                     generator,
                     n,
@@ -220,16 +247,17 @@ fn knobs() -> impl Strategy<Value = Knobs> {
                     p_friend,
                     p_ad,
                     impressions,
-                    reach,
-                    k,
+                    reach: if plain { 1.0 } else { reach },
+                    k: if plain { None } else { k },
                     p_share: 0.6,
                     daily,
-                    fatigue,
-                    churn,
-                    weight,
+                    fatigue: if plain { 0.0 } else { fatigue },
+                    churn: if plain { 0.0 } else { churn },
+                    weight: if plain { 0.0 } else { weight },
                     silent,
                     repurchase,
-                    herd,
+                    herd: if plain { 0.0 } else { herd },
+                    referral_budget,
                 }
             },
         )

@@ -3,4 +3,5 @@ mod common;
 mod determinism;
 mod invariants;
 mod reference;
+mod schemes;
 mod statistics;

@@ -98,7 +98,7 @@ fn reference_lists_every_key_with_its_default() {
         "ads.impressions_per_day",
         "ads.cpm_cents",
     ];
-    let minimal = "name = \"m\"\n[graph.barabasi_albert]\nn = 1000\nm = 3\n[repurchase]\nmean_interval_days = 30.0\n[ads]\nimpressions_per_day = 0\ncpm_cents = 0\n";
+    let minimal = "name = \"m\"\n[graph.barabasi_albert]\nn = 1000\nm = 3\n[repurchase]\nmean_interval_days = 30.0\n[ads]\nimpressions_per_day = 0\ncpm_cents = 0\n[referral]\n";
     let (_, defaults) = resolved_keys(minimal);
     for key in &listed {
         if required.contains(&key.as_str()) || key.contains("[]") || key.starts_with("population") {

@@ -1,0 +1,60 @@
+//! A scheme's budget: spending is all-or-nothing per event, and the first refused event stops the
+//! scheme for good ("a budget after which it stops").
+
+/// Remaining money of one scheme in one replicate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// Cents left, or `None` for no limit.
+    remaining: Option<i64>,
+    exhausted: bool,
+}
+
+impl Budget {
+    /// A budget of `cents`, or unlimited.
+    pub fn new(cents: Option<i64>) -> Self {
+        Self {
+            remaining: cents,
+            exhausted: false,
+        }
+    }
+
+    /// Has a refused event stopped the scheme?
+    pub fn exhausted(&self) -> bool {
+        self.exhausted
+    }
+
+    /// Could `cents` be spent now (without spending it)?
+    pub fn can_spend(&self, cents: i64) -> bool {
+        !self.exhausted && self.remaining.is_none_or(|r| r >= cents)
+    }
+
+    /// Spends `cents` if the budget allows it; otherwise spends nothing and stops the scheme.
+    pub fn spend(&mut self, cents: i64) -> bool {
+        if !self.can_spend(cents) {
+            self.exhausted = true;
+            return false;
+        }
+        if let Some(r) = &mut self.remaining {
+            *r -= cents;
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spending_is_all_or_nothing_and_a_refusal_stops_the_scheme() {
+        let mut b = Budget::new(Some(250));
+        assert!(b.spend(100) && b.spend(100));
+        assert!(!b.can_spend(100));
+        assert!(!b.spend(100), "would exceed the budget");
+        assert!(b.exhausted());
+        assert!(!b.spend(10), "stopped even though 50 remain");
+        let mut unlimited = Budget::new(None);
+        assert!((0..1000).all(|_| unlimited.spend(1_000_000)));
+        assert!(Budget::new(Some(0)).can_spend(0));
+    }
+}

@@ -1,0 +1,128 @@
+//! Incentive schemes: exact rules on small deterministic graphs, closed forms, and "configured but
+//! never triggered changes nothing".
+
+use fission::engine::Setup;
+use fission::scenario::LoadedScenario;
+
+use super::common::{assert_close_z, metric};
+
+/// A star: member 0 in the middle, members 1..=6 around it.
+const STAR: &str = "0 1\n0 2\n0 3\n0 4\n0 5\n0 6\n";
+
+/// The centre is the seed; every leaf buys on day 1 through its invite (p_buy = 1).
+fn star(referral: &str, extra: &str) -> Setup {
+    let tmp = tempfile::tempdir().unwrap(); // the graph is read by Setup::new, then this goes
+    let dir = tmp.path();
+    std::fs::write(dir.join("star.txt"), STAR).unwrap();
+    let text = format!(
+        "name = \"star\"\ndays = 6\n[graph.edge_list]\npath = \"star.txt\"\n[seeding]\nmembers = [0]\n\
+         [product]\nlist_price_cents = 1000\n[behaviour.p_buy]\nfriend = 1.0\n[share]\np_share = 1.0\n\
+         [referral]\n{referral}\n{extra}"
+    );
+    let loaded = LoadedScenario::from_text(&text, &dir.join("star.toml"), &[]).unwrap();
+    Setup::new(loaded).unwrap()
+}
+
+const RULES: &str = "inviter_reward_cents = 100\ninvitee_discount_cents = 50\nmilestone_invites = 3\n\
+                     milestone_reward_cents = 500\ncap_per_inviter = 4\n";
+
+#[test]
+fn rewards_follow_cap_and_milestone_exactly() {
+    let run = star(RULES, "").run(0).unwrap();
+    let get = |k: &str| run.summary.get(k).unwrap();
+    // Invites 1..6 pay 100, 100, 100 + 500 (milestone), 100, then nothing beyond the cap of 4.
+    assert_eq!(get("incentive_referral_cents"), 900.0);
+    assert_eq!(get("qualified_invites"), 6.0);
+    // Every invitee's first order is 50 off: GMV = seed 1000 + 6 × 950.
+    assert_eq!(get("discount_cents"), 300.0);
+    assert_eq!(get("gmv_cents"), 6700.0);
+    assert_eq!(get("net_cents"), 6700.0 - 900.0);
+    assert_eq!(run.rows[1].ledger.incentive_by_scheme, [900]);
+}
+
+#[test]
+fn a_reward_is_paid_once_per_invitee_even_when_they_reorder() {
+    let run = star(RULES, "[repurchase]\nmean_interval_days = 1.0\n")
+        .run(0)
+        .unwrap();
+    assert!(run.summary.get("repeat_orders").unwrap() >= 6.0 * 4.0);
+    assert_eq!(run.summary.get("incentive_referral_cents"), Some(900.0));
+    assert_eq!(run.summary.get("qualified_invites"), Some(6.0));
+    assert_eq!(
+        run.summary.get("discount_cents"),
+        Some(300.0),
+        "only first orders are discounted"
+    );
+}
+
+#[test]
+fn the_budget_is_never_exceeded_and_stops_the_scheme() {
+    let run = star(&format!("{RULES}budget_cents = 650\n"), "")
+        .run(0)
+        .unwrap();
+    let get = |k: &str| run.summary.get(k).unwrap();
+    // Leaves 1 and 2: 50 + 100 each; leaf 3: discount 50, then the 600 payout does not fit → stop.
+    assert_eq!(get("discount_cents"), 150.0);
+    assert_eq!(get("incentive_referral_cents"), 200.0);
+    assert_eq!(get("qualified_invites"), 3.0);
+    assert!(get("discount_cents") + get("incentive_referral_cents") <= 650.0);
+}
+
+#[test]
+fn the_scheme_only_runs_inside_its_window() {
+    let run = star(&format!("{RULES}start_day = 2\n"), "").run(0).unwrap();
+    assert_eq!(run.summary.get("incentive_referral_cents"), Some(0.0));
+    assert_eq!(run.summary.get("discount_cents"), Some(0.0));
+}
+
+/// The same scenario with a referral scheme that never runs (it starts after the horizon) gives
+/// identical days and KPIs, replicate by replicate — on the general share path (quickstart) and
+/// on the skip-ahead path (independent cascade).
+#[test]
+fn a_never_triggered_scheme_changes_nothing() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let never = [
+        "referral.start_day=100000",
+        "referral.inviter_reward_cents=500",
+        "referral.invitee_discount_cents=300",
+        "share.kappa=2.0",
+    ];
+    for (file, sets) in [
+        ("scenarios/quickstart.toml", vec!["graph.holme_kim.n=2000"]),
+        (
+            "scenarios/ic_karate.toml",
+            vec!["behaviour.price_elasticity=1.5"],
+        ),
+    ] {
+        let load = |extra: &[&str]| {
+            let all: Vec<String> = sets.iter().chain(extra).map(|s| (*s).to_string()).collect();
+            Setup::new(LoadedScenario::load(&root.join(file), &all).unwrap()).unwrap()
+        };
+        let (plain, with) = (load(&[]), load(&never));
+        assert!(with.scenario().referral.is_some());
+        for r in 0..8 {
+            let (a, b) = (plain.run(r).unwrap(), with.run(r).unwrap());
+            assert_eq!(a.rows, b.rows, "{file} replicate {r}");
+            assert_eq!(a.summary, b.summary, "{file} replicate {r}");
+        }
+    }
+}
+
+/// The reward lifts the decision to share: `p = 1 − (1 − p_share)·exp(−κ·R/list)`.
+#[test]
+fn expected_reward_lifts_sharing_by_the_saturating_uplift() {
+    let (p_share, kappa, reward, list): (f64, f64, f64, f64) = (0.2, 3.0, 500.0, 1000.0);
+    let text = format!(
+        "name = \"uplift\"\ndays = 1\n[graph.erdos_renyi]\nn = 4000\nmean_degree = 0.0\n[seeding]\ncount = 4000\n\
+         [product]\nlist_price_cents = {list}\n[share]\np_share = {p_share}\nkappa = {kappa}\n\
+         [referral]\ninviter_reward_cents = {reward}\n"
+    );
+    let s =
+        Setup::new(LoadedScenario::from_text(&text, std::path::Path::new("u.toml"), &[]).unwrap())
+            .unwrap();
+    let shares = metric(&s, 5, "shares");
+    let observed = shares.iter().sum::<f64>() / (5.0 * 4000.0);
+    let expected = 1.0 - (1.0 - p_share) * (-kappa * reward / list).exp();
+    let se = (expected * (1.0 - expected) / 20_000.0).sqrt();
+    assert_close_z("sharing uplift", observed, se, expected, 0.0, 4.0);
+}

@@ -44,9 +44,14 @@ impl Replicate<'_> {
             return 0;
         };
         let cfg = cfg.clone();
-        let discount = self.invite_discount();
-        if discount > 0 {
-            self.referral_budget.spend(discount);
+        let wanted = cfg.invitee_discount_cents;
+        let discount = if wanted > 0 && self.referral_budget.spend(wanted) {
+            wanted
+        } else {
+            0
+        };
+        if self.referral_budget.exhausted() {
+            return 0; // the discount was refused: the scheme stops with this event
         }
         let r = self.customer_of[inviter as usize] as usize;
         self.customers[r].qualified_invites += 1;

@@ -69,6 +69,23 @@ fn the_budget_is_never_exceeded_and_stops_the_scheme() {
 }
 
 #[test]
+fn a_discount_the_budget_cannot_pay_stops_the_scheme_before_any_reward() {
+    // 120 pays leaf 1's discount (50) but not its reward (100 > 70 left): the scheme stops.
+    let run = star(&format!("{RULES}budget_cents = 120\n"), "")
+        .run(0)
+        .unwrap();
+    assert_eq!(run.summary.get("discount_cents"), Some(50.0));
+    assert_eq!(run.summary.get("incentive_referral_cents"), Some(0.0));
+    // 40 cannot pay even the first discount: nothing is spent at all.
+    let run = star(&format!("{RULES}budget_cents = 40\n"), "")
+        .run(0)
+        .unwrap();
+    assert_eq!(run.summary.get("discount_cents"), Some(0.0));
+    assert_eq!(run.summary.get("incentive_referral_cents"), Some(0.0));
+    assert_eq!(run.summary.get("qualified_invites"), Some(0.0));
+}
+
+#[test]
 fn the_scheme_only_runs_inside_its_window() {
     let run = star(&format!("{RULES}start_day = 2\n"), "").run(0).unwrap();
     assert_eq!(run.summary.get("incentive_referral_cents"), Some(0.0));

@@ -233,3 +233,45 @@ fn sir_transmission_on_one_edge_matches_closed_form() {
     let se = (expected * (1.0 - expected) / n as f64).sqrt();
     assert_close_z("SIR one edge", observed, se, expected, 0.0, 4.0);
 }
+
+/// k-factor on a tree with rewards off: on a binary tree seeded at the root, independent cascade
+/// with p is a Galton–Watson process with mean offspring `b·p`; subcritical, its total progeny
+/// has mean `1/(1 − b·p)`, so the pooled k-factor Σ referred / Σ customers = 1 − 1/E[C] = `b·p`.
+/// (The per-replicate ratio `k_factor` is biased for small cascades; pooling is the estimator.)
+#[test]
+fn pooled_k_factor_equals_the_branching_mean_on_a_tree() {
+    let (depth, p) = (14u32, 0.3);
+    let tmp = tempfile::tempdir().unwrap();
+    let nodes = (1u32 << (depth + 1)) - 1;
+    let edges: String = (1..nodes)
+        .map(|v| format!("{} {v}\n", (v - 1) / 2))
+        .collect();
+    std::fs::write(tmp.path().join("tree.txt"), edges).unwrap();
+    let text = format!(
+        "name = \"tree\"\ndays = 40\n[graph.edge_list]\npath = \"tree.txt\"\n[seeding]\nmembers = [0]\n\
+         [behaviour.p_buy]\nfriend = {p}\n[share]\np_share = 1.0\n"
+    );
+    let loaded =
+        fission::scenario::LoadedScenario::from_text(&text, &tmp.path().join("t.toml"), &[])
+            .unwrap();
+    let s = fission::engine::Setup::new(loaded).unwrap();
+    let n = 20_000u64;
+    let runs: Vec<(f64, f64)> = (0..n)
+        .into_par_iter()
+        .map(|r| {
+            let out = s.run(r).unwrap();
+            (
+                out.summary.get("customers_friend").unwrap(),
+                out.summary.get("customers").unwrap(),
+            )
+        })
+        .collect();
+    let referred: f64 = runs.iter().map(|r| r.0).sum();
+    let customers: f64 = runs.iter().map(|r| r.1).sum();
+    let k = referred / customers;
+    // Ratio estimator: se² ≈ Var(referred − k·customers) / (n · mean(customers)²).
+    let residuals: Vec<f64> = runs.iter().map(|(a, c)| a - k * c).collect();
+    let (_, se_resid) = mean_se(&residuals);
+    let se = se_resid / (customers / n as f64);
+    assert_close_z("pooled k-factor on a binary tree", k, se, 2.0 * p, 0.0, 4.0);
+}

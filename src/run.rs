@@ -74,12 +74,7 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
     let resolved = resolved_toml(&setup)?;
     write(&dir.path("scenario.resolved.toml"), &resolved)?;
     let stats = GraphStats::of(setup.graph());
-    let mean_customers = tables
-        .summaries()
-        .iter()
-        .find(|(m, _)| *m == "customers")
-        .and_then(|(_, s)| *s)
-        .map_or(0.0, |s| s.mean);
+    let mean_customers = tables.summary("customers").map_or(0.0, |s| s.mean);
     let manifest = serde_json::json!({
         "tool": "fission",
         "version": env!("CARGO_PKG_VERSION"),
@@ -98,13 +93,12 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
         "files": ["daily.csv", "runs.csv", "summary.csv", "curves.csv", "scenario.resolved.toml",
                   "plots/growth.svg", "plots/growth.png"],
     });
-    let growth: Vec<_> = ["customers", "active", "churned"]
+    let bands: Vec<Band<'_>> = ["customers", "active", "churned"]
         .iter()
-        .map(|s| (*s, tables.curve(s)))
-        .collect();
-    let bands: Vec<Band<'_>> = growth
-        .iter()
-        .map(|(label, points)| Band { label, points })
+        .map(|label| Band {
+            label,
+            points: tables.curve(label),
+        })
         .collect();
     plot::growth_curves(
         &dir.path("plots/growth"),

@@ -44,15 +44,9 @@ impl Replicate<'_> {
         key: DayDraws,
         b: u32,
     ) {
-        // Two L2-resident bitsets answer the common case (a non-customer) without touching the
-        // larger stage array; it is read for customers and written only on transitions.
-        let stage = if self.flags.is_customer(member) {
-            self.stage[member as usize]
-        } else if self.flags.is_exposed(member) {
-            Stage::Aware
-        } else {
-            Stage::Unaware
-        };
+        // `stage()` answers the common case (a non-customer) from two L2-resident bitsets without
+        // touching the larger stage array.
+        let stage = self.stage(member);
         if stage == Stage::Churned && channel != Channel::Ad {
             return; // left the private domain
         }

@@ -60,17 +60,6 @@ impl Replicate<'_> {
         let graph = self.graph;
         let friends = graph.neighbours(sharer);
         let ties = graph.strong_ties(sharer);
-        let b = &self.scenario.behaviour;
-        let (strong, weak) = (b.tie_strong, b.tie_weak);
-        let tie = |slot: usize| {
-            if ties.is_some_and(|t| t[slot]) {
-                strong
-            } else {
-                weak
-            }
-        };
-        let buy = self.draws.day(Purpose::Purchase, self.day);
-        let reach = self.draws.day(Purpose::ShareReach, self.day);
         if let Some(SkipAhead { p, ln_miss }) = self.skip_ahead {
             // Same probability for every friend: mark all reached, then jump from buyer to
             // buyer with geometric skips (work ∝ buyers, not friends, for the random draws).
@@ -105,6 +94,17 @@ impl Replicate<'_> {
             }
             return;
         }
+        let b = &self.scenario.behaviour;
+        let (strong, weak) = (b.tie_strong, b.tie_weak);
+        let tie = |slot: usize| {
+            if ties.is_some_and(|t| t[slot]) {
+                strong
+            } else {
+                weak
+            }
+        };
+        let buy = self.draws.day(Purpose::Purchase, self.day);
+        let reach = self.draws.day(Purpose::ShareReach, self.day);
         let share = &self.scenario.share;
         match share.k {
             None => {

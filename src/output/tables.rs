@@ -232,7 +232,7 @@ impl Tables {
     }
 
     /// Per-metric summaries, in column order.
-    pub fn summaries(&self) -> Vec<(String, Option<Summary>)> {
+    fn summaries(&self) -> Vec<(String, Option<Summary>)> {
         self.metrics
             .iter()
             .zip(&self.values)
@@ -241,7 +241,7 @@ impl Tables {
     }
 
     /// Mean and percentile band of `series` (one of [`CURVES`]) per day.
-    pub fn curve(&self, series: &str) -> Vec<CurvePoint> {
+    fn curve(&self, series: &str) -> Vec<CurvePoint> {
         let Some(s) = CURVES.iter().position(|c| *c == series) else {
             return Vec::new();
         };
@@ -262,11 +262,12 @@ impl Tables {
             .collect()
     }
 
-    /// Flushes the streamed files and writes `summary.csv` and `curves.csv`.
+    /// Flushes the streamed files, writes `summary.csv` and `curves.csv`, and returns what they
+    /// hold (each computed once).
     ///
     /// # Errors
     /// [`Error::Io`] if writing fails.
-    pub fn finish(mut self, dir: &dyn Fn(&str) -> PathBuf) -> Result<Self> {
+    pub fn finish(mut self, dir: &dyn Fn(&str) -> PathBuf) -> Result<Finished> {
         if let Some(w) = &mut self.daily {
             w.flush()
                 .map_err(|e| Error::io("write", &self.paths.0, e))?;
@@ -290,8 +291,9 @@ impl Tables {
             "p95",
         ];
         w.write_record(header).map_err(|e| csv_error(&path, &e))?;
-        for (metric, s) in self.summaries() {
-            let mut rec = vec![self.variant.clone(), metric.to_string()];
+        let summaries = self.summaries();
+        for (metric, s) in &summaries {
+            let mut rec = vec![self.variant.clone(), metric.clone()];
             match s {
                 Some(s) => {
                     rec.push(s.n.to_string());
@@ -320,15 +322,50 @@ impl Tables {
         let mut w = writer(&path)?;
         w.write_record(["variant", "series", "day", "mean", "p05", "p50", "p95"])
             .map_err(|e| csv_error(&path, &e))?;
-        for series in CURVES {
-            for p in self.curve(series) {
-                let mut rec = vec![self.variant.clone(), series.to_string(), p.day.to_string()];
+        let curves: Vec<(&'static str, Vec<CurvePoint>)> = CURVES
+            .iter()
+            .map(|&series| (series, self.curve(series)))
+            .collect();
+        for (series, points) in &curves {
+            for p in points {
+                let mut rec = vec![
+                    self.variant.clone(),
+                    (*series).to_string(),
+                    p.day.to_string(),
+                ];
                 rec.extend([p.mean, p.p05, p.p50, p.p95].map(|x| number(Some(x))));
                 w.write_record(rec).map_err(|e| csv_error(&path, &e))?;
             }
         }
         w.flush().map_err(|e| Error::io("write", &path, e))?;
-        Ok(self)
+        Ok(Finished { summaries, curves })
+    }
+}
+
+/// What `summary.csv` and `curves.csv` hold, for the plots and the run report.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    /// Per-metric summaries, in column order.
+    pub summaries: Vec<(String, Option<Summary>)>,
+    /// Each series of [`CURVES`] with its points by day.
+    pub curves: Vec<(&'static str, Vec<CurvePoint>)>,
+}
+
+impl Finished {
+    /// The summary of `metric`, if defined.
+    pub fn summary(&self, metric: &str) -> Option<Summary> {
+        self.summaries
+            .iter()
+            .find(|(m, _)| m == metric)
+            .and_then(|(_, s)| *s)
+    }
+
+    /// The points of `series` (empty if it is not one of [`CURVES`]).
+    pub fn curve(&self, series: &str) -> &[CurvePoint] {
+        self.curves
+            .iter()
+            .find(|(s, _)| *s == series)
+            .map_or(&[], |(_, p)| p)
     }
 }
 

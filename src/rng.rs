@@ -62,10 +62,32 @@ pub enum Purpose {
     AdPurchase = 15,
     /// Which friends of a share buy, when the probability is the same for every friend.
     ShareBuyers = 16,
+    /// How a red packet is split.
+    RedPacket = 17,
+    /// Who sees a red packet, and in which order they claim.
+    RedPacketClaim = 18,
+    /// Whether a buyer opens a group-buy team.
+    TeamOpen = 19,
+    /// Which friends a team leader invites.
+    TeamInvite = 20,
+    /// Whether an invited friend joins a team.
+    TeamJoin = 21,
+    /// Strangers filling open teams from the pool.
+    StrangerFill = 22,
+    /// Whether a member of an expired team buys alone.
+    Fallback = 23,
+    /// Forming community groups.
+    GroupAssign = 24,
+    /// Who reads a group post.
+    GroupRead = 25,
+    /// Whether a group post, KOL post or coupon drop converts.
+    CampaignPurchase = 26,
+    /// Choosing KOLs, KOCs and KOL followers.
+    KolSelect = 27,
 }
 
 /// Number of purposes; keeps per-purpose key tables fixed-size.
-pub const PURPOSES: usize = 17;
+pub const PURPOSES: usize = 28;
 
 /// The per-replicate key from which every keyed draw of that replicate derives.
 #[derive(Debug, Clone, Copy)]

@@ -88,6 +88,7 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
         "scenario_hash": format!("{:016x}", fnv1a(resolved.as_bytes())),
         "graph": stats,
         "graph_resampled_per_replicate": s.graph.resample,
+        "compliance_flags": crate::scenario::compliance_flags(s),
         "threads": options.threads,
         "timings_seconds": { "build": build_seconds, "simulate": simulate_seconds },
         "files": ["daily.csv", "runs.csv", "summary.csv", "curves.csv", "scenario.resolved.toml",

@@ -1,11 +1,13 @@
 //! Exposures and purchases: the purchase rule, fatigue, acquisition and the order ledger.
 //!
 //! `p = min(1, p_buy[c] · tie · (π / list)^(−ε) · (1 + herd · k) · activity · (1 − min(fatigue, 1)))`
-//! where π is the list price less any invitee discount of a running referral scheme.
+//! where π is the price of the member's offer (list price less every running scheme's discount).
 
 use super::Replicate;
 use super::calendar::{Event, EventKind};
+use super::offer::Offer;
 use crate::model::member::NONE;
+use crate::model::schemes::Scheme;
 use crate::model::{Channel, Customer, Stage};
 use crate::rng::{DayDraws, Purpose};
 
@@ -21,19 +23,78 @@ impl Replicate<'_> {
         f64::from(self.fatigue[i]) * self.scenario.fatigue.decay.powi(age as i32)
     }
 
-    /// Adds one marketing message to `member`'s fatigue; returns the fatigue before it.
+    /// Adds one marketing message worth `amount` to `member`'s fatigue; returns the fatigue
+    /// before it.
     #[inline]
-    fn add_message(&mut self, member: u32) -> f64 {
+    fn add_message(&mut self, member: u32, amount: f64) -> f64 {
         let before = self.fatigue_of(member);
-        let per = self.scenario.fatigue.per_message;
-        self.fatigue[member as usize] = (before + per) as f32;
+        self.fatigue[member as usize] = (before + amount) as f32;
         self.fatigue_day[member as usize] = self.day;
-        self.total_fatigue += per;
+        self.total_fatigue += amount;
         before
     }
 
-    /// One exposure of `member` on `channel` from `sender` (`NONE` for ads); the purchase draw is
-    /// `key.bits(member, b)`. `tie` is the tie multiplier of a friend exposure (1 otherwise).
+    /// The fatigue one message on `channel` adds.
+    #[inline]
+    fn message_weight(&self, channel: Channel) -> f64 {
+        let f = &self.scenario.fatigue;
+        match channel {
+            Channel::Group => f.per_promo_message.unwrap_or(f.per_message),
+            _ => f.per_message,
+        }
+    }
+
+    /// The purchase probability of `member` on `channel` at `offer`, with tie (or credibility)
+    /// multiplier `tie` and fatigue `fatigue` before this message.
+    #[inline]
+    pub(super) fn conversion(
+        &self,
+        member: u32,
+        channel: Channel,
+        tie: f64,
+        discount: i64,
+        fatigue: f64,
+    ) -> f64 {
+        let b_cfg = &self.scenario.behaviour;
+        let p = &b_cfg.p_buy;
+        let base = match channel {
+            Channel::Friend => p.friend,
+            Channel::Ad => p.ad,
+            Channel::Group => p.group,
+            Channel::Operator => p.operator,
+            Channel::Kol => p.kol,
+            Channel::Team => p.team,
+            Channel::Coupon => p.coupon,
+            Channel::Seed => 1.0,
+        };
+        let herd = if self.customer_friends.is_empty() {
+            1.0
+        } else {
+            1.0 + b_cfg.herd * f64::from(self.customer_friends[member as usize])
+        };
+        base * tie
+            * self.price_factor(member, discount)
+            * herd
+            * self.population.activity.of(member)
+            * (1.0 - fatigue.min(1.0))
+    }
+
+    /// Records one marketing message to a reachable `member` on `channel`; returns their fatigue
+    /// before it.
+    #[inline]
+    pub(super) fn receive(&mut self, member: u32, stage: Stage, channel: Channel) -> f64 {
+        self.row.exposures[channel as usize] += 1;
+        if !self.fatigue.is_empty() && stage != Stage::Churned {
+            let w = self.message_weight(channel);
+            self.add_message(member, w)
+        } else {
+            0.0
+        }
+    }
+
+    /// One exposure of `member` on `channel` from `sender` (`NONE` for ads and posts); the
+    /// purchase draw is `key.bits(member, b)`. `tie` is the tie multiplier of a friend exposure
+    /// or the credibility of a KOL (1 otherwise).
     #[inline(always)]
     pub(super) fn expose(
         &mut self,
@@ -50,45 +111,34 @@ impl Replicate<'_> {
         if stage == Stage::Churned && channel != Channel::Ad {
             return; // left the private domain
         }
-        self.row.exposures[channel as usize] += 1;
-        let fatigue_on = !self.fatigue.is_empty() && stage != Stage::Churned;
-        let fatigue = if fatigue_on {
-            self.add_message(member)
-        } else {
-            0.0
-        };
+        let fatigue = self.receive(member, stage, channel);
         match stage {
             Stage::Unaware | Stage::Aware => {
-                let b_cfg = &self.scenario.behaviour;
-                let base = match channel {
-                    Channel::Friend => b_cfg.p_buy.friend,
-                    Channel::Ad => b_cfg.p_buy.ad,
-                    Channel::Seed => 1.0,
-                };
-                let herd = if self.customer_friends.is_empty() {
-                    1.0
-                } else {
-                    1.0 + b_cfg.herd * f64::from(self.customer_friends[member as usize])
-                };
-                let discount = if channel == Channel::Friend {
-                    self.invite_discount()
-                } else {
-                    0
-                };
-                let p = base
-                    * tie
-                    * self.price_factor(member, discount)
-                    * herd
-                    * self.population.activity.of(member)
-                    * (1.0 - fatigue.min(1.0));
+                if self.in_team(member) {
+                    return; // waiting for a team to fill: the order is already decided
+                }
+                let team = self.opens_team(member, b);
+                let offer = self.offer(member, channel, sender != NONE, team);
+                let p = self.conversion(member, channel, tie, offer.total(), fatigue);
                 if key.chance(p, member, b) {
-                    self.purchase(member, channel, sender);
+                    if team {
+                        self.open_team(member, channel, sender);
+                    } else {
+                        self.purchase(member, channel, sender, offer);
+                    }
                 } else {
                     self.mark_exposed(member);
                 }
             }
             Stage::Active | Stage::Silent => {
-                if fatigue_on && self.scenario.churn.fatigue_weight > 0.0 {
+                if channel.reaches_customers() && !self.in_team(member) {
+                    let offer = self.offer(member, channel, false, false);
+                    let p = self.conversion(member, channel, tie, offer.total(), fatigue);
+                    if key.chance(p, member, b) {
+                        self.purchase(member, channel, sender, offer);
+                    }
+                }
+                if !self.fatigue.is_empty() && self.scenario.churn.fatigue_weight > 0.0 {
                     let c = self.customer_of[member as usize];
                     let from = self.day.max(self.customers[c as usize].first_day + 1);
                     self.schedule_churn(c, from);
@@ -98,9 +148,9 @@ impl Replicate<'_> {
         }
     }
 
-    /// `member` places an order today. A first purchase makes them a customer acquired via
-    /// `channel` (referred by `referrer`, or `NONE`); later ones are repeat orders.
-    pub(super) fn purchase(&mut self, member: u32, channel: Channel, referrer: u32) {
+    /// `member` places an order today at `offer`. A first purchase makes them a customer
+    /// acquired via `channel` (referred by `referrer`, or `NONE`); later ones are repeat orders.
+    pub(super) fn purchase(&mut self, member: u32, channel: Channel, referrer: u32, offer: Offer) {
         let day = self.day;
         let mut c = self.customer_of[member as usize];
         let repeat = c != NONE;
@@ -121,6 +171,8 @@ impl Replicate<'_> {
                 acquired_via: channel,
                 referrer,
                 qualified_invites: 0,
+                points: 0.0,
+                lifetime_points: 0.0,
                 churn_generation: 0,
                 churn_bound: 0.0,
             });
@@ -139,24 +191,22 @@ impl Replicate<'_> {
                 self.schedule_churn(c, day + 1);
             }
         }
-        let discount = if !repeat && channel == Channel::Friend && referrer != NONE {
-            self.qualify_referral(referrer)
-        } else {
-            0
-        };
         let product = &self.scenario.product;
-        self.row.ledger.book_order(
-            product.list_price_cents,
-            discount,
-            product.unit_cost_cents,
-            repeat,
-        );
+        let (list, cost) = (product.list_price_cents, product.unit_cost_cents);
+        self.row.ledger.book_order(list, cost, repeat);
+        let discount = self.book_offer(member, &offer);
+        let paid = list - discount;
         let record = &mut self.customers[c as usize];
         record.orders += 1;
-        record.spent_cents += product.list_price_cents - discount;
+        record.spent_cents += paid;
         record.last_purchase_day = day;
         let generation = record.orders;
         self.bought_today.push(member);
+        if channel != Channel::Seed {
+            let invite_discount = offer.by_scheme[Scheme::Referral as usize];
+            self.reward_order(member, channel, referrer, !repeat, paid, invite_discount);
+            self.red_packet_for(member, !repeat);
+        }
 
         let next = u64::from(day);
         if let Some(r) = &self.scenario.repurchase {

@@ -3,11 +3,17 @@
 //! needs, silence, churn) → observe. Day 0 is the seeding day and is observed before the first step.
 
 mod calendar;
+mod campaign;
+mod coupon;
 mod exposure;
+mod offer;
+mod red_packet;
 mod referral;
 mod retention;
+mod rewards;
 mod setup;
 mod share;
+mod team;
 
 pub use calendar::{Calendar, Event, EventKind};
 pub use setup::Setup;
@@ -15,10 +21,12 @@ pub use setup::Setup;
 use crate::graph::SocialGraph;
 use crate::metrics::DayRow;
 use crate::model::member::{MemberFlags, NONE};
-use crate::model::schemes::Budget;
-use crate::model::{Channel, Customer, Population, Stage};
+use crate::model::schemes::group_buy::Team;
+use crate::model::schemes::{Budget, Scheme};
+use crate::model::{Channel, Community, Customer, Population, Stage};
 use crate::rng::Draws;
 use crate::scenario::Scenario;
+use crate::scenario::SchemeWindow;
 
 /// Sees the state after every observed day (day 0 included); used by tests and recorders.
 pub trait Observer {
@@ -61,8 +69,104 @@ pub struct Replicate<'a> {
     row: DayRow,
     /// Today's sharers, ascending.
     shared_today: Vec<u32>,
-    /// What is left of the referral budget.
-    referral_budget: Budget,
+    /// Groups and hired KOLs.
+    community: &'a Community,
+    /// The incentive schemes' running state.
+    schemes: Schemes,
+}
+
+/// The running state of the incentive schemes in one replicate.
+struct Schemes {
+    /// What is left of each scheme's budget ([`Scheme`] order; coupons use `coupon_budgets`).
+    budgets: [Budget; Scheme::ALL.len()],
+    /// Budget of each `[[coupon]]` schedule.
+    coupon_budgets: Vec<Budget>,
+    /// Does any scheme change prices (so offers must be worked out)?
+    prices: bool,
+    /// The coupon schedule (1-based) each member holds, 0 = none; empty without coupons.
+    coupon_of: Vec<u16>,
+    /// Last day each held coupon is valid.
+    coupon_until: Vec<u32>,
+    /// Every team ever opened.
+    teams: Vec<Team>,
+    /// Teams still open, by index into `teams`.
+    open_teams: Vec<u32>,
+    /// Teams opened today (their leaders invite tomorrow).
+    opened_today: Vec<u32>,
+    /// Teams opened yesterday.
+    opened_yesterday: Vec<u32>,
+    /// The open team each member is in, or `NONE`; empty without group buy.
+    team_of: Vec<u32>,
+    /// Buyers whose red packet goes out tomorrow.
+    packets_today: Vec<u32>,
+    /// Buyers whose red packet goes out today.
+    packets_yesterday: Vec<u32>,
+    /// Shares rewarded today by `share_reward`.
+    rewarded_shares_today: u32,
+    /// Commission payouts due: `(day, member, cents)`, in day order.
+    payouts: std::collections::VecDeque<(u32, u32, i64)>,
+    /// KOC picks of each KOL campaign (empty for KOL campaigns).
+    kocs: Vec<Vec<u32>>,
+}
+
+impl Schemes {
+    fn new(s: &Scenario, population: &Population, n: u32, draws: &Draws) -> Self {
+        let budget_of =
+            |w: Option<&dyn SchemeWindow>| Budget::new(w.and_then(|w| w.budget_cents()));
+        let mut budgets = [Budget::new(None); Scheme::ALL.len()];
+        budgets[Scheme::Referral as usize] = budget_of(s.referral.as_ref().map(|x| x as _));
+        budgets[Scheme::GroupBuy as usize] = budget_of(s.group_buy.as_ref().map(|x| x as _));
+        budgets[Scheme::ShareReward as usize] = budget_of(s.share_reward.as_ref().map(|x| x as _));
+        budgets[Scheme::RedPacket as usize] = budget_of(s.red_packet.as_ref().map(|x| x as _));
+        budgets[Scheme::Commission as usize] = budget_of(s.commission.as_ref().map(|x| x as _));
+        let coupons = !s.coupon.is_empty();
+        let prices = s.referral.is_some() || s.group_buy.is_some() || coupons || s.points.is_some();
+        let kocs = s
+            .kol_campaign
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if c.koc {
+                    campaign::pick_kocs(population, n, c.count, draws, i as u32)
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        Schemes {
+            budgets,
+            coupon_budgets: s
+                .coupon
+                .iter()
+                .map(|c| Budget::new(c.budget_cents))
+                .collect(),
+            prices,
+            coupon_of: if coupons {
+                vec![0; n as usize]
+            } else {
+                Vec::new()
+            },
+            coupon_until: if coupons {
+                vec![0; n as usize]
+            } else {
+                Vec::new()
+            },
+            teams: Vec::new(),
+            open_teams: Vec::new(),
+            opened_today: Vec::new(),
+            opened_yesterday: Vec::new(),
+            team_of: if s.group_buy.is_some() {
+                vec![NONE; n as usize]
+            } else {
+                Vec::new()
+            },
+            packets_today: Vec::new(),
+            packets_yesterday: Vec::new(),
+            rewarded_shares_today: 0,
+            payouts: std::collections::VecDeque::new(),
+            kocs,
+        }
+    }
 }
 
 /// The uniform friend-share conversion probability and `ln(1 − p)` for geometric skips.
@@ -86,7 +190,10 @@ fn uniform_friend_p(s: &Scenario, graph: &SocialGraph, population: &Population) 
         return None;
     }
     let one_tie = b.tie_strong == b.tie_weak || graph.strong_edge_count() == 0;
-    let plain = s.share.k.is_none()
+    // Team leaders, coupon holders and pending team members make conversion member-specific.
+    let plain = s.group_buy.is_none()
+        && s.coupon.is_empty()
+        && s.share.k.is_none()
         && s.share.reach >= 1.0
         && b.herd == 0.0
         && s.fatigue.per_message == 0.0
@@ -98,10 +205,16 @@ fn uniform_friend_p(s: &Scenario, graph: &SocialGraph, population: &Population) 
 
 impl<'a> Replicate<'a> {
     /// A fresh replicate with everybody unaware, before seeding.
-    pub fn new(scenario: &'a Scenario, graph: &'a SocialGraph, replicate: u64) -> Self {
+    pub fn new(
+        scenario: &'a Scenario,
+        graph: &'a SocialGraph,
+        community: &'a Community,
+        replicate: u64,
+    ) -> Self {
         let n = graph.node_count();
         let draws = Draws::new(scenario.seed, replicate);
-        let fatigue_on = scenario.fatigue.per_message > 0.0;
+        let fatigue_on = scenario.fatigue.per_message > 0.0
+            || scenario.fatigue.per_promo_message.is_some_and(|f| f > 0.0);
         let population = Population::draw(scenario, n, &draws);
         let skip_ahead = uniform_friend_p(scenario, graph, &population).map(|p| SkipAhead {
             p,
@@ -110,7 +223,6 @@ impl<'a> Replicate<'a> {
         Replicate {
             scenario,
             graph,
-            population,
             draws,
             day: 0,
             stage: vec![Stage::Unaware; n as usize],
@@ -142,7 +254,9 @@ impl<'a> Replicate<'a> {
             ad_impressions: 0,
             row: DayRow::default(),
             shared_today: Vec::new(),
-            referral_budget: Budget::new(scenario.referral.as_ref().and_then(|r| r.budget_cents)),
+            community,
+            schemes: Schemes::new(scenario, &population, n, &draws),
+            population,
         }
     }
 
@@ -150,7 +264,7 @@ impl<'a> Replicate<'a> {
     pub fn seed(&mut self, members: &[u32]) {
         for &m in members {
             if self.customer_of[m as usize] == NONE {
-                self.purchase(m, Channel::Seed, NONE);
+                self.purchase(m, Channel::Seed, NONE, offer::Offer::default());
             }
         }
     }
@@ -177,8 +291,22 @@ impl<'a> Replicate<'a> {
             ..DayRow::default()
         };
         self.bought_yesterday = std::mem::take(&mut self.bought_today);
+        self.schemes.opened_yesterday = std::mem::take(&mut self.schemes.opened_today);
+        self.schemes.packets_yesterday = std::mem::take(&mut self.schemes.packets_today);
+        self.schemes.rewarded_shares_today = 0;
+        // 1. Calendar: KOC seeding and KOL posts, coupon drops, group posts, ads.
+        self.run_kol_campaigns();
+        self.drop_coupons();
+        self.run_group_posts();
         self.run_ads();
+        // 2–3. Member actions with their exposures: shares, red packets, team invites.
         self.run_shares();
+        self.send_red_packets();
+        self.send_team_invites();
+        // 4. Settlement: teams fill or expire; commission falls due.
+        self.settle_teams();
+        self.pay_due_commission();
+        // 5. Retention.
         self.run_retention();
         self.total_fatigue *= self.scenario.fatigue.decay;
         self.finish_day();

@@ -9,6 +9,7 @@ use super::Replicate;
 use super::calendar::{Event, EventKind};
 use crate::model::Stage;
 use crate::model::member::NONE;
+use crate::model::schemes::points;
 use crate::rng::Purpose;
 use crate::scenario::dist::{Domain, NamedDist};
 use crate::scenario::{Dist, IntervalKind, Repurchase};
@@ -40,7 +41,10 @@ impl Replicate<'_> {
                     if orders != generation || !matches!(stage, Stage::Active | Stage::Silent) {
                         continue;
                     }
+                    // Tier discounts, points and held coupons act through the price term.
+                    let offer = self.offer(member, acquired_via, false, false);
                     let p = r.p_buy
+                        * self.price_factor(member, offer.total())
                         * self.population.activity.of(member)
                         * (1.0 - self.fatigue_of(member).min(1.0));
                     if self
@@ -48,7 +52,7 @@ impl Replicate<'_> {
                         .day(Purpose::Repurchase, day)
                         .chance(p, member, generation)
                     {
-                        self.purchase(member, acquired_via, NONE);
+                        self.purchase(member, acquired_via, NONE, offer);
                     } else {
                         let gap = self.need_interval(r, member, generation);
                         self.retention.push(
@@ -94,7 +98,13 @@ impl Replicate<'_> {
     /// Today's churn hazard of `member`.
     fn churn_hazard(&self, member: u32) -> f64 {
         let churn = &self.scenario.churn;
-        (churn.base + churn.fatigue_weight * self.fatigue_of(member).min(1.0)).min(1.0)
+        let protect = self.scenario.points.as_ref().map_or(0.0, |cfg| {
+            let lifetime = self.customer(member).map_or(0.0, |c| c.lifetime_points);
+            points::benefits(&cfg.tiers, points::tier_of(&cfg.tiers, lifetime))
+                .map_or(0.0, |t| t.churn_protect)
+        });
+        (churn.base + churn.fatigue_weight * self.fatigue_of(member).min(1.0) - protect)
+            .clamp(0.0, 1.0)
     }
 
     /// Draws customer `c`'s next churn candidate from day `from` on, bounded by the hazard on the

@@ -7,6 +7,7 @@ use super::{Observer, Replicate};
 use crate::error::{Error, Result};
 use crate::graph::{self, SocialGraph};
 use crate::metrics::{RunOutput, RunSummary};
+use crate::model::Community;
 use crate::rng::{Draws, Purpose};
 use crate::scenario::{LoadedScenario, Scenario, SeedStrategy};
 
@@ -14,6 +15,8 @@ use crate::scenario::{LoadedScenario, Scenario, SeedStrategy};
 pub struct Setup {
     loaded: LoadedScenario,
     graph: Arc<SocialGraph>,
+    /// Groups and KOL picks on `graph`.
+    community: Community,
     /// Seeds that are the same in every replicate (explicit or top-degree on a fixed graph).
     fixed_seeds: Option<Vec<u32>>,
 }
@@ -50,9 +53,11 @@ impl Setup {
         } else if s.seeding.strategy == SeedStrategy::TopDegree && !s.graph.resample {
             fixed = Some(top_degree(&graph, s.seeding.count));
         }
+        let community = Community::build(&loaded.scenario, &graph);
         Ok(Setup {
             loaded,
             graph,
+            community,
             fixed_seeds: fixed,
         })
     }
@@ -72,6 +77,11 @@ impl Setup {
         &self.graph
     }
 
+    /// The groups and KOL picks on the graph of replicate 0.
+    pub fn community(&self) -> &Community {
+        &self.community
+    }
+
     /// Runs replicate `replicate`, showing every day to `observer`.
     ///
     /// # Errors
@@ -79,13 +89,15 @@ impl Setup {
     pub fn run_with(&self, replicate: u64, observer: &mut impl Observer) -> Result<RunOutput> {
         let s = self.scenario();
         let owned;
-        let graph: &SocialGraph = if s.graph.resample && replicate != 0 {
-            owned = graph::build(&self.loaded, replicate)?;
-            &owned
+        let (graph, community): (&SocialGraph, &Community) = if s.graph.resample && replicate != 0 {
+            let g = graph::build(&self.loaded, replicate)?;
+            let c = Community::build(s, &g);
+            owned = (g, c);
+            (&owned.0, &owned.1)
         } else {
-            &self.graph
+            (&self.graph, &self.community)
         };
-        let mut rep = Replicate::new(s, graph, replicate);
+        let mut rep = Replicate::new(s, graph, community, replicate);
         let seeds = match &self.fixed_seeds {
             Some(seeds) => seeds.clone(),
             None => match s.seeding.strategy {

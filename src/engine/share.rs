@@ -57,6 +57,7 @@ impl Replicate<'_> {
     /// One share by `sharer` today.
     fn share(&mut self, sharer: u32) {
         self.row.shares += 1;
+        self.reward_share(sharer);
         let graph = self.graph;
         let friends = graph.neighbours(sharer);
         let ties = graph.strong_ties(sharer);
@@ -85,7 +86,8 @@ impl Replicate<'_> {
                 if !self.flags.is_customer(f) {
                     let now = (p * self.price_factor(f, self.invite_discount())).min(1.0);
                     if now >= bound || jumps.chance(now / bound, sharer, draw | 1 << 31) {
-                        self.purchase(f, Channel::Friend, sharer);
+                        let offer = self.offer(f, Channel::Friend, true, false);
+                        self.purchase(f, Channel::Friend, sharer, offer);
                     }
                 }
                 draw += 1;

@@ -1,6 +1,7 @@
 //! The social graph: undirected friendships in compressed sparse row form with `u32` ids, each
 //! edge a strong or a weak tie; generators, the edge-list reader and graph statistics.
 
+pub mod community;
 pub mod edge_list;
 pub mod generate;
 pub mod stats;

@@ -17,6 +17,14 @@ pub struct DayRow {
     pub exposures: [u64; Channel::ALL.len()],
     /// Shares today.
     pub shares: u32,
+    /// Group-buy teams opened today.
+    pub teams_opened: u32,
+    /// Group-buy teams that filled today.
+    pub teams_filled: u32,
+    /// Group-buy teams that expired today.
+    pub teams_expired: u32,
+    /// Red packet shares claimed today.
+    pub packets_claimed: u32,
     /// Members who bought or shared today.
     pub dau: u32,
     /// Money booked today.

@@ -34,12 +34,15 @@ impl RunSummary {
         }
         // One sequential pass over the customers; referrers are looked up in compact arrays
         // (customers are in order of first purchase, so a referrer's depth is already known).
-        let mut by_channel = [0u32; Channel::ALL.len()];
+        const CH: usize = Channel::ALL.len();
+        let mut by_channel = [0u32; CH];
         let mut first_days = Vec::with_capacity(customers.len());
         let mut depth = vec![0u32; customers.len()];
+        let mut brought = vec![0u32; customers.len()];
         let (mut referred, mut cycle, mut repeaters) = (0u32, 0.0f64, 0u32);
         let (mut churned, mut lifetime, mut qualified) = (0u32, 0.0f64, 0u32);
-        let mut retention_counts = [[0u32; 2]; 2]; // [d7, d30] × [eligible, kept]
+        // [d7, d30] × channel × [eligible, kept]; the last channel slot is every channel.
+        let mut retention_counts = [[[0u32; 2]; CH + 1]; 2];
         let segments = &rep.scenario().population.segments;
         let mut by_segment = vec![0u32; segments.len()];
         for (i, c) in customers.iter().enumerate() {
@@ -51,6 +54,7 @@ impl RunSummary {
                 .flatten()
             {
                 referred += 1;
+                brought[r] += 1;
                 cycle += f64::from(c.first_day - first_days[r]);
                 depth[i] = depth[r] + 1;
             }
@@ -62,9 +66,11 @@ impl RunSummary {
             }
             for (k, d) in [7, 30].into_iter().enumerate() {
                 if c.first_day + d <= days {
-                    retention_counts[k][0] += 1;
-                    retention_counts[k][1] +=
-                        u32::from(c.churn_day == NONE || c.churn_day > c.first_day + d);
+                    let kept = u32::from(c.churn_day == NONE || c.churn_day > c.first_day + d);
+                    for slot in [c.acquired_via as usize, CH] {
+                        retention_counts[k][slot][0] += 1;
+                        retention_counts[k][slot][1] += kept;
+                    }
                 }
             }
         }
@@ -85,102 +91,135 @@ impl RunSummary {
             .max_by_key(|r| (r.new_customers_total(), std::cmp::Reverse(r.day)))
             .filter(|r| r.new_customers_total() > 0)
             .map(|r| f64::from(r.day));
-        let retention = |k: usize| {
+        let retention = |k: usize, slot: usize| {
             ratio(
-                f64::from(retention_counts[k][1]),
-                f64::from(retention_counts[k][0]),
+                f64::from(retention_counts[k][slot][1]),
+                f64::from(retention_counts[k][slot][0]),
             )
         };
         let acquired = n_customers - f64::from(by_channel[Channel::Seed as usize]);
         let exposures =
             |ch: Channel| rows.iter().map(|r| r.exposures[ch as usize]).sum::<u64>() as f64;
+        let sum = |f: fn(&DayRow) -> u32| rows.iter().map(|r| f64::from(f(r))).sum::<f64>();
+        let customers_of = |ch: Channel| f64::from(by_channel[ch as usize]);
+        let scheme = |s: Scheme| total.scheme_cents[s as usize] as f64;
+        let viral_customers: f64 = [
+            Channel::Friend,
+            Channel::Group,
+            Channel::Operator,
+            Channel::Team,
+            Channel::Coupon,
+        ]
+        .into_iter()
+        .map(customers_of)
+        .sum();
+        let scheme_total: f64 = Scheme::ALL.iter().map(|&s| scheme(s)).sum();
+        let (opened, filled) = (sum(|r| r.teams_opened), sum(|r| r.teams_filled));
         let some = Some;
-        let values = vec![
-            ("customers", some(n_customers)),
-            (
-                "customers_seed",
-                some(f64::from(by_channel[Channel::Seed as usize])),
+        let mut values: Vec<(String, Option<f64>)> = Vec::new();
+        let mut put = |k: &str, v: Option<f64>| values.push((k.to_string(), v));
+        put("customers", some(n_customers));
+        for ch in Channel::ALL {
+            put(&format!("customers_{}", ch.name()), some(customers_of(ch)));
+        }
+        put(
+            "reached",
+            some(f64::from(
+                rep.member_count() - final_row.stage(Stage::Unaware),
+            )),
+        );
+        put(
+            "final_active",
+            some(f64::from(final_row.stage(Stage::Active))),
+        );
+        put(
+            "final_silent",
+            some(f64::from(final_row.stage(Stage::Silent))),
+        );
+        put(
+            "final_churned",
+            some(f64::from(final_row.stage(Stage::Churned))),
+        );
+        put("peak_new_customers_day", peak);
+        put("days_to_half", days_to_half);
+        put("k_factor", ratio(f64::from(referred), n_customers));
+        put(
+            "fission_ratio",
+            ratio(f64::from(referred), f64::from(paid_or_seeded)),
+        );
+        put("viral_cycle_days", ratio(cycle, f64::from(referred)));
+        put(
+            "referral_depth",
+            some(f64::from(depth.iter().copied().max().unwrap_or(0))),
+        );
+        put(
+            "referrers",
+            some(brought.iter().filter(|&&b| b > 0).count() as f64),
+        );
+        put("orders", some(total.orders as f64));
+        put("repeat_orders", some(total.repeat_orders as f64));
+        put("repeat_customers", some(f64::from(repeaters)));
+        put("repurchase_rate", ratio(f64::from(repeaters), n_customers));
+        put("gmv_cents", some(total.gmv_cents as f64));
+        put("discount_cents", some(total.discount_cents as f64));
+        put("cogs_cents", some(total.cogs_cents as f64));
+        put("margin_cents", some(total.margin_cents() as f64));
+        put("ad_cents", some(total.ad_cents as f64));
+        put("kol_cents", some(total.kol_cents as f64));
+        put("incentive_cents", some(total.incentive_cents as f64));
+        for s in Scheme::ALL {
+            put(&format!("scheme_{}_cents", s.name()), some(scheme(s)));
+        }
+        put("qualified_invites", some(f64::from(qualified)));
+        put("spend_cents", some(total.spend_cents() as f64));
+        put("net_cents", some(total.net_cents() as f64));
+        put(
+            "roi",
+            ratio(total.net_cents() as f64, total.spend_cents() as f64),
+        );
+        put("cac_cents", ratio(total.spend_cents() as f64, acquired));
+        put(
+            "cac_ad_cents",
+            ratio(total.ad_cents as f64, customers_of(Channel::Ad)),
+        );
+        put(
+            "cac_kol_cents",
+            ratio(
+                total.kol_cents as f64 + scheme(Scheme::Koc),
+                customers_of(Channel::Kol),
             ),
-            (
-                "customers_ad",
-                some(f64::from(by_channel[Channel::Ad as usize])),
-            ),
-            (
-                "customers_friend",
-                some(f64::from(by_channel[Channel::Friend as usize])),
-            ),
-            (
-                "reached",
-                some(f64::from(
-                    rep.member_count() - final_row.stage(Stage::Unaware),
-                )),
-            ),
-            (
-                "final_active",
-                some(f64::from(final_row.stage(Stage::Active))),
-            ),
-            (
-                "final_silent",
-                some(f64::from(final_row.stage(Stage::Silent))),
-            ),
-            (
-                "final_churned",
-                some(f64::from(final_row.stage(Stage::Churned))),
-            ),
-            ("peak_new_customers_day", peak),
-            ("days_to_half", days_to_half),
-            ("k_factor", ratio(f64::from(referred), n_customers)),
-            (
-                "fission_ratio",
-                ratio(f64::from(referred), f64::from(paid_or_seeded)),
-            ),
-            ("viral_cycle_days", ratio(cycle, f64::from(referred))),
-            (
-                "referral_depth",
-                some(f64::from(depth.iter().copied().max().unwrap_or(0))),
-            ),
-            ("orders", some(total.orders as f64)),
-            ("repeat_orders", some(total.repeat_orders as f64)),
-            ("repurchase_rate", ratio(f64::from(repeaters), n_customers)),
-            ("gmv_cents", some(total.gmv_cents as f64)),
-            ("discount_cents", some(total.discount_cents as f64)),
-            ("cogs_cents", some(total.cogs_cents as f64)),
-            ("margin_cents", some(total.margin_cents() as f64)),
-            ("ad_cents", some(total.ad_cents as f64)),
-            ("kol_cents", some(total.kol_cents as f64)),
-            ("incentive_cents", some(total.incentive_cents as f64)),
-            ("qualified_invites", some(f64::from(qualified))),
-            ("spend_cents", some(total.spend_cents() as f64)),
-            ("net_cents", some(total.net_cents() as f64)),
-            (
-                "roi",
-                ratio(total.net_cents() as f64, total.spend_cents() as f64),
-            ),
-            ("cac_cents", ratio(total.spend_cents() as f64, acquired)),
-            ("ltv_cents", ratio(total.margin_cents() as f64, n_customers)),
-            ("retention_d7", retention(0)),
-            ("retention_d30", retention(1)),
-            ("mean_lifetime_days", ratio(lifetime, f64::from(churned))),
-            (
-                "shares",
-                some(rows.iter().map(|r| f64::from(r.shares)).sum()),
-            ),
-            ("exposures_ad", some(exposures(Channel::Ad))),
-            ("exposures_friend", some(exposures(Channel::Friend))),
-        ];
-        let mut values: Vec<(String, Option<f64>)> = values
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
-        let at = values
-            .iter()
-            .position(|(k, _)| k == "incentive_cents")
-            .map_or(values.len(), |i| i + 1);
-        let by_scheme = Scheme::ALL.iter().map(|&s| {
-            let cents = total.incentive_by_scheme[s as usize] as f64;
-            (format!("incentive_{}_cents", s.name()), some(cents))
-        });
-        values.splice(at..at, by_scheme);
+        );
+        put(
+            "cac_viral_cents",
+            ratio(scheme_total - scheme(Scheme::Koc), viral_customers),
+        );
+        put("ltv_cents", ratio(total.margin_cents() as f64, n_customers));
+        put("retention_d7", retention(0, CH));
+        put("retention_d30", retention(1, CH));
+        for ch in Channel::ALL {
+            put(
+                &format!("retention_d7_{}", ch.name()),
+                retention(0, ch as usize),
+            );
+            put(
+                &format!("retention_d30_{}", ch.name()),
+                retention(1, ch as usize),
+            );
+        }
+        put("mean_lifetime_days", ratio(lifetime, f64::from(churned)));
+        put("shares", some(sum(|r| r.shares)));
+        for ch in Channel::EXPOSURE {
+            put(&format!("exposures_{}", ch.name()), some(exposures(ch)));
+        }
+        put("teams_opened", some(opened));
+        put("teams_filled", some(filled));
+        put("teams_expired", some(sum(|r| r.teams_expired)));
+        put("team_fill_rate", ratio(filled, opened));
+        put("packets_claimed", some(sum(|r| r.packets_claimed)));
+        put(
+            "compliance_flags",
+            some(crate::scenario::compliance_flags(rep.scenario()).len() as f64),
+        );
         if segments.len() > 1 {
             let mut members = vec![0u32; segments.len()];
             for m in 0..rep.member_count() {
@@ -188,11 +227,11 @@ impl RunSummary {
             }
             for (k, seg) in segments.iter().enumerate() {
                 let bought = f64::from(by_segment[k]);
-                values.push((format!("customers_seg_{}", seg.name), Some(bought)));
-                values.push((
-                    format!("conversion_seg_{}", seg.name),
+                put(&format!("customers_seg_{}", seg.name), Some(bought));
+                put(
+                    &format!("conversion_seg_{}", seg.name),
                     ratio(bought, f64::from(members[k])),
-                ));
+                );
             }
         }
         RunSummary { values }

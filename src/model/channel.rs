@@ -10,13 +10,40 @@ pub enum Channel {
     Ad = 1,
     /// A friend's share.
     Friend = 2,
+    /// A promotional post or a red packet in a community group.
+    Group = 3,
+    /// A brand-content post in a community group.
+    Operator = 4,
+    /// A KOL or KOC post (a KOC's free product is also acquired on this channel).
+    Kol = 5,
+    /// A group-buy team: a friend's invite or a stranger filling a team from the open pool.
+    Team = 6,
+    /// A coupon drop.
+    Coupon = 7,
 }
 
 impl Channel {
     /// Every channel, in column order.
-    pub const ALL: [Channel; 3] = [Channel::Seed, Channel::Ad, Channel::Friend];
+    pub const ALL: [Channel; 8] = [
+        Channel::Seed,
+        Channel::Ad,
+        Channel::Friend,
+        Channel::Group,
+        Channel::Operator,
+        Channel::Kol,
+        Channel::Team,
+        Channel::Coupon,
+    ];
     /// Channels that carry exposures (every channel but `Seed`).
-    pub const EXPOSURE: [Channel; 2] = [Channel::Ad, Channel::Friend];
+    pub const EXPOSURE: [Channel; 7] = [
+        Channel::Ad,
+        Channel::Friend,
+        Channel::Group,
+        Channel::Operator,
+        Channel::Kol,
+        Channel::Team,
+        Channel::Coupon,
+    ];
 
     /// The name used in column suffixes and TOML keys.
     pub fn name(self) -> &'static str {
@@ -24,11 +51,25 @@ impl Channel {
             Channel::Seed => "seed",
             Channel::Ad => "ad",
             Channel::Friend => "friend",
+            Channel::Group => "group",
+            Channel::Operator => "operator",
+            Channel::Kol => "kol",
+            Channel::Team => "team",
+            Channel::Coupon => "coupon",
         }
     }
 
     /// Is this a paid or seeded channel (the denominator of the fission ratio)?
     pub fn is_paid_or_seeded(self) -> bool {
-        matches!(self, Channel::Seed | Channel::Ad)
+        matches!(self, Channel::Seed | Channel::Ad | Channel::Kol)
+    }
+
+    /// Can an exposure on this channel bring a customer's repeat order (private-domain
+    /// marketing), rather than only win new customers?
+    pub fn reaches_customers(self) -> bool {
+        matches!(
+            self,
+            Channel::Group | Channel::Operator | Channel::Team | Channel::Coupon
+        )
     }
 }

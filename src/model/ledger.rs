@@ -21,33 +21,35 @@ pub struct Ledger {
     pub ad_cents: i64,
     /// KOL fees.
     pub kol_cents: i64,
-    /// Incentive spend of every scheme.
+    /// Cash paid out by the schemes (rewards, bonuses, rebates, red packets, commission).
     pub incentive_cents: i64,
-    /// Incentive spend by scheme ([`Scheme`] order); sums to `incentive_cents`.
-    pub incentive_by_scheme: [i64; Scheme::ALL.len()],
+    /// Cost of each scheme ([`Scheme`] order): the discounts it gave plus the cash it paid; sums
+    /// to `discount_cents + incentive_cents`.
+    pub scheme_cents: [i64; Scheme::ALL.len()],
 }
 
 impl Ledger {
-    /// Books one order at `list_cents` with `discount_cents` off and unit cost `cost_cents`.
-    pub fn book_order(
-        &mut self,
-        list_cents: i64,
-        discount_cents: i64,
-        cost_cents: i64,
-        repeat: bool,
-    ) {
+    /// Books one order at `list_cents` with unit cost `cost_cents`; discounts follow with
+    /// [`Ledger::book_discount`].
+    pub fn book_order(&mut self, list_cents: i64, cost_cents: i64, repeat: bool) {
         self.orders += 1;
         self.repeat_orders += u64::from(repeat);
         self.list_cents += list_cents;
-        self.discount_cents += discount_cents;
-        self.gmv_cents += list_cents - discount_cents;
+        self.gmv_cents += list_cents;
         self.cogs_cents += cost_cents;
     }
 
-    /// Books `cents` of incentive spend by `scheme`.
+    /// Books `cents` off an order, given by `scheme`.
+    pub fn book_discount(&mut self, scheme: Scheme, cents: i64) {
+        self.discount_cents += cents;
+        self.gmv_cents -= cents;
+        self.scheme_cents[scheme as usize] += cents;
+    }
+
+    /// Books `cents` of cash paid out by `scheme`.
     pub fn book_incentive(&mut self, scheme: Scheme, cents: i64) {
         self.incentive_cents += cents;
-        self.incentive_by_scheme[scheme as usize] += cents;
+        self.scheme_cents[scheme as usize] += cents;
     }
 
     /// Gross margin: GMV − cost of goods.
@@ -76,11 +78,7 @@ impl Ledger {
         self.ad_cents += other.ad_cents;
         self.kol_cents += other.kol_cents;
         self.incentive_cents += other.incentive_cents;
-        for (mine, theirs) in self
-            .incentive_by_scheme
-            .iter_mut()
-            .zip(other.incentive_by_scheme)
-        {
+        for (mine, theirs) in self.scheme_cents.iter_mut().zip(other.scheme_cents) {
             *mine += theirs;
         }
     }
@@ -93,11 +91,18 @@ mod tests {
     #[test]
     fn identities_hold() {
         let mut l = Ledger::default();
-        l.book_order(1000, 100, 400, false);
-        l.book_order(1000, 0, 400, true);
+        l.book_order(1000, 400, false);
+        l.book_discount(Scheme::Referral, 100);
+        l.book_order(1000, 400, true);
         l.ad_cents = 50;
         l.book_incentive(Scheme::Referral, 25);
-        assert_eq!(l.incentive_by_scheme, [25]);
+        let mut costs = [0; Scheme::ALL.len()];
+        costs[Scheme::Referral as usize] = 125;
+        assert_eq!(l.scheme_cents, costs);
+        assert_eq!(
+            l.scheme_cents.iter().sum::<i64>(),
+            l.discount_cents + l.incentive_cents
+        );
         assert_eq!(l.gmv_cents, l.list_cents - l.discount_cents);
         assert_eq!(l.gmv_cents, 1900);
         assert_eq!(l.margin_cents(), 1100);

@@ -116,13 +116,17 @@ pub fn daily_header() -> Vec<String> {
             "spend_cents",
             "net_cents",
             "mean_fatigue",
+            "teams_opened",
+            "teams_filled",
+            "teams_expired",
+            "packets_claimed",
         ]
         .map(String::from),
     );
     h.extend(
         Scheme::ALL
             .iter()
-            .map(|s| format!("incentive_{}_cents", s.name())),
+            .map(|s| format!("scheme_{}_cents", s.name())),
     );
     h
 }
@@ -158,8 +162,12 @@ fn daily_record(variant: &str, replicate: u64, r: &DayRow) -> Vec<String> {
         l.spend_cents().to_string(),
         l.net_cents().to_string(),
         format!("{:.6}", r.mean_fatigue),
+        r.teams_opened.to_string(),
+        r.teams_filled.to_string(),
+        r.teams_expired.to_string(),
+        r.packets_claimed.to_string(),
     ]);
-    v.extend(l.incentive_by_scheme.iter().map(i64::to_string));
+    v.extend(l.scheme_cents.iter().map(i64::to_string));
     v
 }
 

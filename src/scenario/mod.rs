@@ -3,8 +3,10 @@
 pub mod dist;
 pub mod load;
 pub mod schema;
+pub mod schemes;
 pub mod validate;
 
 pub use dist::{Dist, Domain};
 pub use load::LoadedScenario;
 pub use schema::*;
+pub use validate::compliance_flags;

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::dist::Dist;
+pub use super::schemes::*;
 
 /// One experiment: population, graph, economics, behaviour and the Monte Carlo settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,6 +56,36 @@ pub struct Scenario {
     /// Referral rewards (邀请好友); absent = off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral: Option<Referral>,
+    /// Group buying (拼团); absent = off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_buy: Option<GroupBuy>,
+    /// Rewards for sharing (分享有礼); absent = off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_reward: Option<ShareReward>,
+    /// Coupon drop schedules (优惠券); empty = none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupon: Vec<Coupon>,
+    /// Red packets (红包); absent = off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub red_packet: Option<RedPacket>,
+    /// Points and membership tiers (积分 / 会员等级); absent = off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<Points>,
+    /// Multi-level commission (分销); absent = off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commission: Option<Commission>,
+    /// The regulatory line on commission levels.
+    #[serde(default)]
+    pub compliance: Compliance,
+    /// Community groups (社群); absent = none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Groups>,
+    /// The brand's posts in the groups; needs `[groups]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posting_policy: Option<PostingPolicy>,
+    /// KOL and KOC campaigns; empty = none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kol_campaign: Vec<KolCampaign>,
 }
 
 /// `[population]`: the segments members are drawn from.
@@ -301,6 +332,21 @@ pub struct ChannelProbabilities {
     /// A paid ad impression.
     #[serde(default)]
     pub ad: f64,
+    /// A promotional post read in a community group, or a red packet claimed there.
+    #[serde(default)]
+    pub group: f64,
+    /// A brand-content (non-promotional) post read in a community group.
+    #[serde(default)]
+    pub operator: f64,
+    /// A KOL or KOC post (times the campaign's credibility).
+    #[serde(default)]
+    pub kol: f64,
+    /// A group-buy team invite from a friend (at the group price).
+    #[serde(default)]
+    pub team: f64,
+    /// A coupon drop.
+    #[serde(default)]
+    pub coupon: f64,
 }
 
 /// `[share]`: who shares after a purchase, and whom a share reaches.
@@ -348,6 +394,9 @@ pub struct Fatigue {
     /// Fatigue added by each exposure (0 = fatigue off).
     #[serde(default)]
     pub per_message: f64,
+    /// Fatigue added by a promotional group post (default: `per_message`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_promo_message: Option<f64>,
     /// Fraction of fatigue kept from one day to the next.
     #[serde(default = "defaults::fatigue_decay")]
     pub decay: f64,
@@ -357,6 +406,7 @@ impl Default for Fatigue {
     fn default() -> Self {
         Self {
             per_message: 0.0,
+            per_promo_message: None,
             decay: defaults::fatigue_decay(),
         }
     }
@@ -421,37 +471,6 @@ pub struct Ads {
     pub end_day: Option<u32>,
 }
 
-/// `[referral]`: rewards for inviters whose share brings a first purchase; optional discount for
-/// the invitee, milestone rewards and a cap per inviter.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Referral {
-    /// Paid to the inviter for each qualified invite (the invitee's first purchase).
-    #[serde(default)]
-    pub inviter_reward_cents: i64,
-    /// Taken off the invitee's first order when it comes through an invite.
-    #[serde(default)]
-    pub invitee_discount_cents: i64,
-    /// Every this many qualified invites earn the milestone reward (0 = no milestone).
-    #[serde(default)]
-    pub milestone_invites: u32,
-    /// Milestone reward ("invite 3, get a free order").
-    #[serde(default)]
-    pub milestone_reward_cents: i64,
-    /// Qualified invites per inviter that earn anything (0 = no cap).
-    #[serde(default)]
-    pub cap_per_inviter: u32,
-    /// Money for rewards and invitee discounts; the scheme stops at the first event it cannot pay.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub budget_cents: Option<i64>,
-    /// First day the scheme runs.
-    #[serde(default = "defaults::one_u32")]
-    pub start_day: u32,
-    /// Last day the scheme runs (default: the last day).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_day: Option<u32>,
-}
-
 /// Default values, one function per key (serde needs functions).
 pub(crate) mod defaults {
     use super::{Dist, Segment};
@@ -497,5 +516,20 @@ pub(crate) mod defaults {
     }
     pub fn gamma_shape() -> f64 {
         2.0
+    }
+    pub fn group_buy_invites() -> u32 {
+        5
+    }
+    pub fn coupon_expiry_days() -> u32 {
+        7
+    }
+    pub fn max_commission_levels() -> u32 {
+        2
+    }
+    pub fn group_capacity() -> u32 {
+        500
+    }
+    pub fn group_size() -> Dist {
+        Dist::Constant(200.0)
     }
 }

@@ -2,6 +2,7 @@
 
 use super::dist::{Dist, Domain};
 use super::schema::{GraphSpec, Scenario};
+use super::schemes::SchemeWindow;
 
 /// Largest number of segments (segment ids are stored in a byte).
 pub const MAX_SEGMENTS: usize = 255;
@@ -190,7 +191,6 @@ pub fn problems(s: &Scenario) -> Vec<(String, String)> {
         for (key, cents) in [
             ("referral.inviter_reward_cents", r.inviter_reward_cents),
             ("referral.milestone_reward_cents", r.milestone_reward_cents),
-            ("referral.budget_cents", r.budget_cents.unwrap_or(0)),
         ] {
             if cents < 0 {
                 p.add(key, format!("{cents} must be ≥ 0 (cents)"));
@@ -205,20 +205,193 @@ pub fn problems(s: &Scenario) -> Vec<(String, String)> {
                 ),
             );
         }
-        if r.start_day < 1 {
+        p.window("referral", r);
+    }
+    schemes(&mut p, s);
+    p.0
+}
+
+/// Range checks of the schemes, groups and campaigns.
+fn schemes(p: &mut Problems, s: &Scenario) {
+    let list = s.product.list_price_cents;
+    let b = &s.behaviour.p_buy;
+    for (key, x) in [
+        ("behaviour.p_buy.group", b.group),
+        ("behaviour.p_buy.operator", b.operator),
+        ("behaviour.p_buy.kol", b.kol),
+        ("behaviour.p_buy.team", b.team),
+        ("behaviour.p_buy.coupon", b.coupon),
+    ] {
+        p.prob(key, x);
+    }
+    if let Some(f) = s.fatigue.per_promo_message {
+        p.non_negative("fatigue.per_promo_message", f);
+    }
+    if let Some(g) = &s.group_buy {
+        p.range_u("group_buy.team_size", g.team_size.into(), 2, 50);
+        p.pct("group_buy.discount_pct", g.discount_pct);
+        p.range_u("group_buy.window_days", g.window_days.into(), 1, 365);
+        p.prob("group_buy.p_open", g.p_open);
+        p.prob("group_buy.p_stranger_fill", g.p_stranger_fill);
+        p.prob("group_buy.p_fallback_solo", g.p_fallback_solo);
+        p.cents("group_buy.success_bonus_cents", g.success_bonus_cents);
+        p.window("group_buy", g);
+    }
+    if let Some(r) = &s.share_reward {
+        p.cents(
+            "share_reward.reward_per_share_cents",
+            r.reward_per_share_cents,
+        );
+        p.pct("share_reward.rebate_pct", r.rebate_pct);
+        p.window("share_reward", r);
+    }
+    for (i, c) in s.coupon.iter().enumerate() {
+        let key = format!("coupon[{i}]");
+        if (c.value_cents > 0) == (c.pct > 0.0) {
             p.add(
-                "referral.start_day",
-                "must be ≥ 1 (day 0 is the seeding day)".into(),
+                &format!("{key}.value_cents"),
+                "give exactly one of `value_cents` (> 0) or `pct` (> 0)".into(),
             );
         }
-        if let Some(end) = r.end_day.filter(|&end| end < r.start_day) {
+        if c.value_cents < 0 || c.value_cents > list {
             p.add(
-                "referral.end_day",
-                format!("{end} is before start_day {}", r.start_day),
+                &format!("{key}.value_cents"),
+                format!("{} must be in [0, list price {list}]", c.value_cents),
             );
+        }
+        p.pct(&format!("{key}.pct"), c.pct);
+        p.cents(&format!("{key}.min_spend_cents"), c.min_spend_cents);
+        p.range_u(
+            &format!("{key}.expiry_days"),
+            c.expiry_days.into(),
+            1,
+            100_000,
+        );
+        p.window(&key, c);
+        if let crate::scenario::CouponTarget::Tier(n) = c.target {
+            let tiers = s.points.as_ref().map_or(0, |pt| pt.tiers.len());
+            if n as usize > tiers {
+                p.add(
+                    &format!("{key}.target"),
+                    format!(
+                        "tier:{n} needs [[points.tiers]] with at least {n} tiers; there are {tiers}"
+                    ),
+                );
+            }
         }
     }
-    p.0
+    if let Some(r) = &s.red_packet {
+        p.range_u("red_packet.split_n", r.split_n.into(), 1, 10_000);
+        if r.total_cents < i64::from(r.split_n) {
+            p.add(
+                "red_packet.total_cents",
+                format!(
+                    "{} must be at least one cent per claimer (split_n = {})",
+                    r.total_cents, r.split_n
+                ),
+            );
+        }
+        p.prob("red_packet.p_claim", r.p_claim);
+        p.window("red_packet", r);
+    }
+    if let Some(pt) = &s.points {
+        p.non_negative("points.per_cent", pt.per_cent);
+        p.non_negative("points.per_share", pt.per_share);
+        p.non_negative("points.redeem_cents_per_point", pt.redeem_cents_per_point);
+        p.non_negative("points.redeem_min_points", pt.redeem_min_points);
+        for (i, t) in pt.tiers.iter().enumerate() {
+            let key = format!("points.tiers[{i}]");
+            p.non_negative(&format!("{key}.threshold"), t.threshold);
+            if i > 0 && t.threshold <= pt.tiers[i - 1].threshold {
+                p.add(
+                    &format!("{key}.threshold"),
+                    "tiers must be listed by strictly ascending threshold".into(),
+                );
+            }
+            p.pct(&format!("{key}.discount_pct"), t.discount_pct);
+            p.prob(&format!("{key}.churn_protect"), t.churn_protect);
+            p.non_negative(&format!("{key}.share_multiplier"), t.share_multiplier);
+        }
+    }
+    if let Some(c) = &s.commission {
+        if c.level_rates_pct.is_empty() || c.level_rates_pct.len() > 10 {
+            p.add(
+                "commission.level_rates_pct",
+                "needs 1 to 10 levels, e.g. [10.0, 5.0]".into(),
+            );
+        }
+        for (i, &r) in c.level_rates_pct.iter().enumerate() {
+            p.pct(&format!("commission.level_rates_pct[{i}]"), r);
+        }
+        let max = s.compliance.max_commission_levels as usize;
+        let paid = c.level_rates_pct.iter().filter(|&&r| r > 0.0).count();
+        if paid > max && !s.compliance.allow_noncompliant {
+            p.add(
+                "commission.level_rates_pct",
+                format!(
+                    "pays {paid} levels above the buyer, beyond the compliance line of {max} \
+                     (multi-level distribution beyond it is illegal pyramid selling in China); \
+                     remove levels, or set compliance.allow_noncompliant = true to simulate it \
+                     with every output flagged"
+                ),
+            );
+        }
+        p.window("commission", c);
+    }
+    if let Some(g) = &s.groups {
+        p.range_u("groups.capacity", g.capacity.into(), 2, 1_000_000);
+        p.dist("groups.size", Some(&g.size), Domain::NonNegative);
+        p.prob("groups.coverage", g.coverage);
+    }
+    if let Some(pp) = &s.posting_policy {
+        if s.groups.is_none() {
+            p.add(
+                "posting_policy",
+                "posts go to community groups; add a [groups] table".into(),
+            );
+        }
+        if !(pp.posts_per_day >= 0.0 && pp.posts_per_day <= 100.0) {
+            p.add(
+                "posting_policy.posts_per_day",
+                format!("{} is out of range; allowed: [0, 100]", pp.posts_per_day),
+            );
+        }
+        p.prob("posting_policy.promo_share", pp.promo_share);
+        p.prob("posting_policy.p_read", pp.p_read);
+        p.day_window("posting_policy", pp.start_day, pp.end_day);
+    }
+    for (i, k) in s.kol_campaign.iter().enumerate() {
+        let key = format!("kol_campaign[{i}]");
+        if k.name.is_empty() || s.kol_campaign[..i].iter().any(|o| o.name == k.name) {
+            p.add(
+                &format!("{key}.name"),
+                format!("`{}` must be non-empty and unique", k.name),
+            );
+        }
+        p.range_u(&format!("{key}.count"), k.count.into(), 1, 1_000_000);
+        p.cents(&format!("{key}.fee_cents"), k.fee_cents);
+        p.non_negative(&format!("{key}.credibility"), k.credibility);
+        p.range_u(
+            &format!("{key}.extra_followers"),
+            k.extra_followers.into(),
+            0,
+            100_000_000,
+        );
+        if k.post_days.is_empty() {
+            p.add(
+                &format!("{key}.post_days"),
+                "needs at least one day, e.g. [3, 10]".into(),
+            );
+        }
+        for &d in &k.post_days {
+            if d < 1 || d > s.days {
+                p.add(
+                    &format!("{key}.post_days"),
+                    format!("day {d} is out of range; allowed: 1..={}", s.days),
+                );
+            }
+        }
+    }
 }
 
 fn graph(p: &mut Problems, g: &GraphSpec) {
@@ -339,6 +512,23 @@ fn graph(p: &mut Problems, g: &GraphSpec) {
     }
 }
 
+/// The compliance flags a valid scenario carries (allowed only with
+/// `compliance.allow_noncompliant = true`): one line per rule it breaks.
+pub fn compliance_flags(s: &Scenario) -> Vec<String> {
+    let mut flags = Vec::new();
+    if let Some(c) = &s.commission {
+        let levels = c.level_rates_pct.iter().filter(|&&r| r > 0.0).count();
+        let max = s.compliance.max_commission_levels as usize;
+        if levels > max {
+            flags.push(format!(
+                "commission pays {levels} levels above the buyer; the line is {max} \
+                 (compliance.max_commission_levels)"
+            ));
+        }
+    }
+    flags
+}
+
 /// Collected problems.
 #[derive(Default)]
 struct Problems(Vec<(String, String)>);
@@ -361,6 +551,39 @@ impl Problems {
                 key,
                 format!("{x} is out of range; allowed: a finite number ≥ 0"),
             );
+        }
+    }
+    fn pct(&mut self, key: &str, x: f64) {
+        if !(0.0..=100.0).contains(&x) {
+            self.add(
+                key,
+                format!("{x} is out of range; allowed: a percentage in [0, 100]"),
+            );
+        }
+    }
+    fn cents(&mut self, key: &str, x: i64) {
+        if x < 0 {
+            self.add(key, format!("{x} must be ≥ 0 (cents)"));
+        }
+    }
+    fn day_window(&mut self, table: &str, start: u32, end: Option<u32>) {
+        if start < 1 {
+            self.add(
+                &format!("{table}.start_day"),
+                "must be ≥ 1 (day 0 is the seeding day)".into(),
+            );
+        }
+        if let Some(end) = end.filter(|&end| end < start) {
+            self.add(
+                &format!("{table}.end_day"),
+                format!("{end} is before start_day {start}"),
+            );
+        }
+    }
+    fn window(&mut self, table: &str, w: &dyn SchemeWindow) {
+        self.day_window(table, w.start_day(), w.end_day());
+        if let Some(b) = w.budget_cents() {
+            self.cents(&format!("{table}.budget_cents"), b);
         }
     }
     fn range_u(&mut self, key: &str, x: u64, lo: u64, hi: u64) {

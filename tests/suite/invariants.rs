@@ -92,7 +92,7 @@ impl Observer for Invariants {
             .as_ref()
             .and_then(|r| r.budget_cents)
         {
-            let spent = self.total.incentive_by_scheme[0] + self.total.discount_cents;
+            let spent = self.total.scheme_cents[0];
             assert!(
                 spent <= budget,
                 "referral spent {spent} of a {budget} budget"

@@ -97,8 +97,17 @@ fn reference_lists_every_key_with_its_default() {
         "repurchase.mean_interval_days",
         "ads.impressions_per_day",
         "ads.cpm_cents",
+        "group_buy.team_size",
+        "group_buy.discount_pct",
+        "red_packet.total_cents",
+        "red_packet.split_n",
+        "commission.level_rates_pct",
+        "posting_policy.posts_per_day",
     ];
-    let minimal = "name = \"m\"\n[graph.barabasi_albert]\nn = 1000\nm = 3\n[repurchase]\nmean_interval_days = 30.0\n[ads]\nimpressions_per_day = 0\ncpm_cents = 0\n[referral]\n";
+    let minimal = "name = \"m\"\n[graph.barabasi_albert]\nn = 1000\nm = 3\n[repurchase]\nmean_interval_days = 30.0\n[ads]\nimpressions_per_day = 0\ncpm_cents = 0\n[referral]\n\
+        [group_buy]\nteam_size = 3\ndiscount_pct = 0.0\n[share_reward]\n\
+        [red_packet]\ntotal_cents = 1000\nsplit_n = 5\n[points]\n[commission]\nlevel_rates_pct = [10.0]\n\
+        [groups]\n[posting_policy]\nposts_per_day = 1.0\n";
     let (_, defaults) = resolved_keys(minimal);
     for key in &listed {
         if required.contains(&key.as_str()) || key.contains("[]") || key.starts_with("population") {

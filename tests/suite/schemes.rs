@@ -31,13 +31,14 @@ fn rewards_follow_cap_and_milestone_exactly() {
     let run = star(RULES, "").run(0).unwrap();
     let get = |k: &str| run.summary.get(k).unwrap();
     // Invites 1..6 pay 100, 100, 100 + 500 (milestone), 100, then nothing beyond the cap of 4.
-    assert_eq!(get("incentive_referral_cents"), 900.0);
+    assert_eq!(get("incentive_cents"), 900.0);
+    assert_eq!(get("scheme_referral_cents"), 900.0 + 300.0);
     assert_eq!(get("qualified_invites"), 6.0);
     // Every invitee's first order is 50 off: GMV = seed 1000 + 6 × 950.
     assert_eq!(get("discount_cents"), 300.0);
     assert_eq!(get("gmv_cents"), 6700.0);
     assert_eq!(get("net_cents"), 6700.0 - 900.0);
-    assert_eq!(run.rows[1].ledger.incentive_by_scheme, [900]);
+    assert_eq!(run.rows[1].ledger.scheme_cents[0], 1200);
 }
 
 #[test]
@@ -46,7 +47,7 @@ fn a_reward_is_paid_once_per_invitee_even_when_they_reorder() {
         .run(0)
         .unwrap();
     assert!(run.summary.get("repeat_orders").unwrap() >= 6.0 * 4.0);
-    assert_eq!(run.summary.get("incentive_referral_cents"), Some(900.0));
+    assert_eq!(run.summary.get("incentive_cents"), Some(900.0));
     assert_eq!(run.summary.get("qualified_invites"), Some(6.0));
     assert_eq!(
         run.summary.get("discount_cents"),
@@ -63,9 +64,13 @@ fn the_budget_is_never_exceeded_and_stops_the_scheme() {
     let get = |k: &str| run.summary.get(k).unwrap();
     // Leaves 1 and 2: 50 + 100 each; leaf 3: discount 50, then the 600 payout does not fit → stop.
     assert_eq!(get("discount_cents"), 150.0);
-    assert_eq!(get("incentive_referral_cents"), 200.0);
+    assert_eq!(get("incentive_cents"), 200.0);
     assert_eq!(get("qualified_invites"), 3.0);
-    assert!(get("discount_cents") + get("incentive_referral_cents") <= 650.0);
+    assert!(get("scheme_referral_cents") <= 650.0);
+    assert_eq!(
+        get("scheme_referral_cents"),
+        get("discount_cents") + get("incentive_cents")
+    );
 }
 
 #[test]
@@ -75,20 +80,20 @@ fn a_discount_the_budget_cannot_pay_stops_the_scheme_before_any_reward() {
         .run(0)
         .unwrap();
     assert_eq!(run.summary.get("discount_cents"), Some(50.0));
-    assert_eq!(run.summary.get("incentive_referral_cents"), Some(0.0));
+    assert_eq!(run.summary.get("incentive_cents"), Some(0.0));
     // 40 cannot pay even the first discount: nothing is spent at all.
     let run = star(&format!("{RULES}budget_cents = 40\n"), "")
         .run(0)
         .unwrap();
     assert_eq!(run.summary.get("discount_cents"), Some(0.0));
-    assert_eq!(run.summary.get("incentive_referral_cents"), Some(0.0));
+    assert_eq!(run.summary.get("incentive_cents"), Some(0.0));
     assert_eq!(run.summary.get("qualified_invites"), Some(0.0));
 }
 
 #[test]
 fn the_scheme_only_runs_inside_its_window() {
     let run = star(&format!("{RULES}start_day = 2\n"), "").run(0).unwrap();
-    assert_eq!(run.summary.get("incentive_referral_cents"), Some(0.0));
+    assert_eq!(run.summary.get("incentive_cents"), Some(0.0));
     assert_eq!(run.summary.get("discount_cents"), Some(0.0));
 }
 

@@ -28,6 +28,13 @@ impl Budget {
         !self.exhausted && self.remaining.is_none_or(|r| r >= cents)
     }
 
+    /// Returns `cents` of an earlier reservation that was not needed.
+    pub fn refund(&mut self, cents: i64) {
+        if let Some(r) = &mut self.remaining {
+            *r += cents;
+        }
+    }
+
     /// Spends `cents` if the budget allows it; otherwise spends nothing and stops the scheme.
     pub fn spend(&mut self, cents: i64) -> bool {
         if !self.can_spend(cents) {

@@ -152,6 +152,12 @@ impl Replicate<'_> {
     /// acquired via `channel` (referred by `referrer`, or `NONE`); later ones are repeat orders.
     pub(super) fn purchase(&mut self, member: u32, channel: Channel, referrer: u32, offer: Offer) {
         let day = self.day;
+        // Only a customer refers (a KOL who never bought reaches people but brings no referral).
+        let referrer = if referrer != NONE && self.flags.is_customer(referrer) {
+            referrer
+        } else {
+            NONE
+        };
         let mut c = self.customer_of[member as usize];
         let repeat = c != NONE;
         if repeat {
@@ -202,9 +208,9 @@ impl Replicate<'_> {
         record.last_purchase_day = day;
         let generation = record.orders;
         self.bought_today.push(member);
+        let invite_discount = offer.by_scheme[Scheme::Referral as usize];
+        self.reward_order(member, channel, referrer, !repeat, paid, invite_discount);
         if channel != Channel::Seed {
-            let invite_discount = offer.by_scheme[Scheme::Referral as usize];
-            self.reward_order(member, channel, referrer, !repeat, paid, invite_discount);
             self.red_packet_for(member, !repeat);
         }
 

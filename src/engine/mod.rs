@@ -190,9 +190,11 @@ fn uniform_friend_p(s: &Scenario, graph: &SocialGraph, population: &Population) 
         return None;
     }
     let one_tie = b.tie_strong == b.tie_weak || graph.strong_edge_count() == 0;
-    // Team leaders, coupon holders and pending team members make conversion member-specific.
-    let plain = s.group_buy.is_none()
-        && s.coupon.is_empty()
+    // Team leaders, coupon holders and pending team members make conversion member-specific
+    // (a scheme whose window starts after the horizon never does).
+    let runs = |w: &dyn SchemeWindow| w.start_day() <= s.days;
+    let plain = !s.group_buy.as_ref().is_some_and(|g| runs(g))
+        && !s.coupon.iter().any(|c| runs(c))
         && s.share.k.is_none()
         && s.share.reach >= 1.0
         && b.herd == 0.0

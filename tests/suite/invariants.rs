@@ -4,7 +4,8 @@
 use fission::engine::{Observer, Replicate, Setup};
 use fission::metrics::DayRow;
 use fission::model::member::NONE;
-use fission::model::{Ledger, Stage};
+use fission::model::schemes::Scheme;
+use fission::model::{Channel, Ledger, Stage};
 use fission::scenario::LoadedScenario;
 use proptest::prelude::*;
 
@@ -55,12 +56,24 @@ impl Observer for Invariants {
                     "churn starts the day after the first purchase"
                 );
             }
-            if c.referrer != NONE {
-                let r = rep.customer(c.referrer).expect("referrer is a customer");
-                assert!(
-                    c.first_day > r.first_day,
-                    "a buyer shares from the next day on"
-                );
+            match (c.acquired_via, c.referrer) {
+                (Channel::Friend, r) => {
+                    let r = rep
+                        .customer(r)
+                        .expect("a friend's share comes from a customer");
+                    assert!(
+                        c.first_day > r.first_day,
+                        "a buyer shares from the next day on"
+                    );
+                }
+                // A team's members buy together when it fills, the leader first.
+                (Channel::Team, r) if r != NONE => {
+                    let r = rep
+                        .customer(r)
+                        .expect("a team invite comes from its leader");
+                    assert!(c.first_day >= r.first_day);
+                }
+                _ => {}
             }
         }
         assert!(!rep.bought_today().iter().any(
@@ -84,19 +97,66 @@ impl Observer for Invariants {
         assert_eq!(l.gmv_cents, l.list_cents - l.discount_cents);
         assert_eq!(l.net_cents(), l.margin_cents() - l.spend_cents());
         self.total.add(l);
-        // A scheme never spends more than its budget (rewards plus invitee discounts; referral is
-        // the only scheme that discounts).
-        if let Some(budget) = rep
-            .scenario()
-            .referral
-            .as_ref()
-            .and_then(|r| r.budget_cents)
-        {
-            let spent = self.total.scheme_cents[0];
-            assert!(
-                spent <= budget,
-                "referral spent {spent} of a {budget} budget"
-            );
+        // Every scheme's cost is a discount or cash, and none exceeds its budget.
+        assert_eq!(
+            l.scheme_cents.iter().sum::<i64>(),
+            l.discount_cents + l.incentive_cents
+        );
+        let s = rep.scenario();
+        let budgets: [(Scheme, Option<i64>); 6] = [
+            (
+                Scheme::Referral,
+                s.referral.as_ref().and_then(|r| r.budget_cents),
+            ),
+            (
+                Scheme::GroupBuy,
+                s.group_buy.as_ref().and_then(|r| r.budget_cents),
+            ),
+            (
+                Scheme::ShareReward,
+                s.share_reward.as_ref().and_then(|r| r.budget_cents),
+            ),
+            (
+                Scheme::Coupon,
+                s.coupon.first().and_then(|r| r.budget_cents),
+            ),
+            (
+                Scheme::RedPacket,
+                s.red_packet.as_ref().and_then(|r| r.budget_cents),
+            ),
+            (
+                Scheme::Commission,
+                s.commission.as_ref().and_then(|r| r.budget_cents),
+            ),
+        ];
+        for (scheme, budget) in budgets {
+            if let Some(budget) = budget {
+                let spent = self.total.scheme_cents[scheme as usize];
+                assert!(
+                    spent <= budget,
+                    "{} spent {spent} of a {budget} budget",
+                    scheme.name()
+                );
+            }
+        }
+        // Nobody is rewarded twice for the same event: qualified invites never exceed the
+        // customers brought by an invite.
+        let invited = customers
+            .iter()
+            .filter(|c| {
+                matches!(c.acquired_via, Channel::Friend | Channel::Team) && c.referrer != NONE
+            })
+            .count() as u32;
+        let qualified: u32 = customers.iter().map(|c| c.qualified_invites).sum();
+        assert!(
+            qualified <= invited,
+            "{qualified} rewards for {invited} invitees"
+        );
+        // Members join teams only up to the team size: customers won through teams today come
+        // from the teams settled today, at most team_size − 1 each besides the leader.
+        if let Some(g) = &s.group_buy {
+            let settled = row.teams_filled + row.teams_expired;
+            assert!(row.new_customers[Channel::Team as usize] <= settled * (g.team_size - 1));
         }
         let spent: i64 = customers.iter().map(|c| c.spent_cents).sum();
         let orders: u64 = customers.iter().map(|c| u64::from(c.orders)).sum();
@@ -133,6 +193,8 @@ struct Knobs {
     herd: f64,
     /// A referral scheme with this budget (rewards, milestone, cap, invitee discount, uplift).
     referral_budget: Option<i64>,
+    /// Every other scheme, groups with posts and KOL/KOC campaigns, each scheme with this budget.
+    schemes: Option<i64>,
 }
 
 impl Knobs {
@@ -156,6 +218,7 @@ impl Knobs {
             repurchase: None,
             herd: 0.0,
             referral_budget: None,
+            schemes: None,
         }
     }
 
@@ -177,6 +240,21 @@ impl Knobs {
                  milestone_reward_cents = 70\ncap_per_inviter = 3\nbudget_cents = {b}\n"
             )
         });
+        let schemes = self.schemes.map_or(String::new(), |b| {
+            format!(
+                "[group_buy]\nteam_size = 3\ndiscount_pct = 20.0\nwindow_days = 2\ninvites = 3\np_open = 0.5\n\
+                 p_stranger_fill = 0.1\np_fallback_solo = 0.3\nsuccess_bonus_cents = 30\nbudget_cents = {b}\n\
+                 [share_reward]\nreward_per_share_cents = 5\ndaily_cap = 3\nrebate_pct = 5.0\nbudget_cents = {b}\n\
+                 [[coupon]]\ntarget = \"all\"\nvalue_cents = 100\nexpiry_days = 5\nevery_days = 7\nbudget_cents = {b}\n\
+                 [red_packet]\ntotal_cents = 60\nsplit_n = 3\np_claim = 0.7\nbudget_cents = {b}\n\
+                 [points]\nper_cent = 0.01\nper_share = 1.0\nredeem_cents_per_point = 1.0\nredeem_min_points = 10.0\n\
+                 [[points.tiers]]\nname = \"vip\"\nthreshold = 15.0\ndiscount_pct = 5.0\nchurn_protect = 0.01\nshare_multiplier = 1.2\n\
+                 [commission]\nlevel_rates_pct = [10.0, 5.0]\npayout_delay_days = 2\nbudget_cents = {b}\n\
+                 [groups]\nassign = \"random\"\nsize = 8.0\n[posting_policy]\nposts_per_day = 0.5\npromo_share = 0.5\np_read = 0.5\n\
+                 [[kol_campaign]]\nname = \"k\"\ncount = 1\nfee_cents = 500\npost_days = [3, 10]\ncredibility = 1.5\nextra_followers = 3\n\
+                 [[kol_campaign]]\nname = \"c\"\ncount = 2\nkoc = true\npost_days = [5]\n"
+            )
+        });
         let repurchase = self.repurchase.map_or(String::new(), |m| {
             format!("[repurchase]\nmean_interval_days = {m}\np_buy = 0.7\n")
         });
@@ -184,9 +262,10 @@ impl Knobs {
             "name = \"prop\"\ndays = 40\n[graph]\nstrong_share = 0.3\n{graph}[seeding]\ncount = {}\n\
              [product]\nlist_price_cents = 999\nunit_cost_cents = 400\n\
              [behaviour]\nherd = {}\n[behaviour.p_buy]\nfriend = {}\nad = {}\n\
+             group = 0.05\noperator = 0.01\nkol = 0.1\nteam = 0.3\ncoupon = 0.05\n\
              [share]\np_share = {}\np_share_daily = {}\nkappa = 1.0\n{share}\
              [fatigue]\nper_message = {}\n[churn]\nbase = {}\nfatigue_weight = {}\nsilent_after_days = {}\n\
-             {repurchase}{referral}[ads]\nimpressions_per_day = {}\ncpm_cents = 777\n",
+             {repurchase}{referral}{schemes}[ads]\nimpressions_per_day = {}\ncpm_cents = 777\n",
             self.seeds,
             self.herd,
             self.p_friend,
@@ -231,11 +310,13 @@ fn knobs() -> impl Strategy<Value = Knobs> {
             0.0f64..0.5,
             proptest::option::of(0i64..2000),
         ),
+        proptest::option::of(0i64..3000),
     )
         .prop_map(
             |(
                 (generator, n, seeds, p_friend, p_ad, impressions, reach, k),
                 (daily, fatigue, churn, weight, silent, repurchase, herd, referral_budget),
+                schemes,
             )| {
                 // About a quarter of the cases switch every receiver-dependent factor off, which
                 // takes the skip-ahead share path.
@@ -258,6 +339,7 @@ fn knobs() -> impl Strategy<Value = Knobs> {
                     repurchase,
                     herd: if plain { 0.0 } else { herd },
                     referral_budget,
+                    schemes,
                 }
             },
         )
@@ -338,4 +420,34 @@ fn segment_metrics_partition_the_customers() {
             "a = {a}, conversion {conv}"
         );
     }
+}
+
+/// The random scenarios with every scheme on do exercise the schemes (so the invariants above
+/// are not checked on empty ledgers).
+#[test]
+fn the_scheme_scenarios_exercise_every_scheme() {
+    let knobs = Knobs {
+        p_ad: 0.3,
+        impressions: 20,
+        schemes: Some(1_000_000),
+        ..Knobs::quiet(60, 3)
+    };
+    let setup = knobs.setup();
+    let mut total = [0i64; Scheme::ALL.len()];
+    let mut teams = 0.0;
+    for r in 0..20 {
+        let out = setup.run(r).unwrap();
+        for row in &out.rows {
+            for (t, c) in total.iter_mut().zip(row.ledger.scheme_cents) {
+                *t += c;
+            }
+        }
+        teams += out.summary.get("teams_filled").unwrap();
+    }
+    for s in Scheme::ALL {
+        if s != Scheme::Referral {
+            assert!(total[s as usize] > 0, "{} never spent", s.name());
+        }
+    }
+    assert!(teams > 0.0);
 }

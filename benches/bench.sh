@@ -30,3 +30,5 @@ measure ic_ba_1m benches/scenarios/ic_ba_1m.toml
 measure quickstart_1m_180d scenarios/quickstart.toml \
   --set graph.holme_kim.n=1000000 --set days=180 --set ads.impressions_per_day=300000 --set seeding.count=2000
 measure quickstart_10k_90d scenarios/quickstart.toml
+# The same 1M × 180-day market with group buy, referral and coupons on (issue target ≤ 4 s).
+measure schemes_1m_180d benches/scenarios/schemes_1m.toml

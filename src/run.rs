@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::graph::GraphStats;
 use crate::output::OutputDir;
 use crate::output::tables::Tables;
-use crate::plot::{self, Band};
+use crate::plot::{self, Band, FunnelStep};
 use crate::scenario::{LoadedScenario, Scenario};
 use crate::sweep;
 
@@ -92,7 +92,8 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
         "threads": options.threads,
         "timings_seconds": { "build": build_seconds, "simulate": simulate_seconds },
         "files": ["daily.csv", "runs.csv", "summary.csv", "curves.csv", "scenario.resolved.toml",
-                  "plots/growth.svg", "plots/growth.png"],
+                  "plots/growth.svg", "plots/growth.png", "plots/funnel.svg", "plots/funnel.png",
+                  "plots/gmv_vs_spend.svg", "plots/gmv_vs_spend.png"],
     });
     let bands: Vec<Band<'_>> = ["customers", "active", "churned"]
         .iter()
@@ -106,6 +107,46 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
         &format!("{} — members by stage", s.name),
         "members",
         &bands,
+    )?;
+    let money: Vec<Band<'_>> = [
+        ("cumulative GMV", "cumulative_gmv_cents"),
+        ("cumulative marketing cost", "cumulative_marketing_cents"),
+    ]
+    .iter()
+    .map(|(label, series)| Band {
+        label,
+        points: tables.curve(series),
+    })
+    .collect();
+    plot::growth_curves(
+        &dir.path("plots/gmv_vs_spend"),
+        &format!("{} — cumulative GMV vs marketing cost", s.name),
+        "cents",
+        &money,
+    )?;
+    let mean = |m: &str| tables.summary(m).map_or(0.0, |s| s.mean);
+    let steps = [
+        FunnelStep {
+            label: "reached",
+            mean: mean("reached"),
+        },
+        FunnelStep {
+            label: "customers",
+            mean: mean("customers"),
+        },
+        FunnelStep {
+            label: "repeat customers",
+            mean: mean("repeat_customers"),
+        },
+        FunnelStep {
+            label: "referrers",
+            mean: mean("referrers"),
+        },
+    ];
+    plot::funnel(
+        &dir.path("plots/funnel"),
+        &format!("{} — funnel", s.name),
+        &steps,
     )?;
     // The manifest is written last: a folder with a manifest is complete.
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::Input(e.to_string()))?;

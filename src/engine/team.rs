@@ -15,7 +15,14 @@ impl Replicate<'_> {
     /// Is `member` waiting in an open team?
     #[inline]
     pub(super) fn in_team(&self, member: u32) -> bool {
-        !self.schemes.team_of.is_empty() && self.schemes.team_of[member as usize] != NONE
+        // An L2-resident bitset, so the common "no" costs no cache miss.
+        self.flags.is_pending(member)
+    }
+
+    /// Puts `member` into team `t`, or (with `NONE`) out of any team.
+    fn set_team(&mut self, member: u32, t: u32) {
+        self.schemes.team_of[member as usize] = t;
+        self.flags.set_pending(member, t != NONE);
     }
 
     /// Would `member` open a team on an exposure today (scheme running, budget able to reserve a
@@ -59,7 +66,7 @@ impl Replicate<'_> {
             referrers: vec![referrer],
             reserved_cents: cost,
         });
-        self.schemes.team_of[leader as usize] = t;
+        self.set_team(leader, t);
         self.schemes.open_teams.push(t);
         self.schemes.opened_today.push(t);
         self.row.teams_opened += 1;
@@ -123,7 +130,7 @@ impl Replicate<'_> {
         let team = &mut self.schemes.teams[t as usize];
         team.members.push(member);
         team.referrers.push(referrer);
-        self.schemes.team_of[member as usize] = t;
+        self.set_team(member, t);
         self.mark_exposed(member);
     }
 
@@ -159,7 +166,7 @@ impl Replicate<'_> {
                     let team = self.schemes.teams[t as usize].clone();
                     self.schemes.budgets[Scheme::GroupBuy as usize].refund(team.reserved_cents);
                     for (i, (&m, &r)) in team.members.iter().zip(&team.referrers).enumerate() {
-                        self.schemes.team_of[m as usize] = NONE;
+                        self.set_team(m, NONE);
                         if fallback.chance(g.p_fallback_solo, m, t)
                             && self.stage(m) != Stage::Churned
                         {
@@ -185,7 +192,7 @@ impl Replicate<'_> {
         let team = self.schemes.teams[t as usize].clone();
         let mut used = 0;
         for (i, (&m, &r)) in team.members.iter().zip(&team.referrers).enumerate() {
-            self.schemes.team_of[m as usize] = NONE;
+            self.set_team(m, NONE);
             let channel = if i == 0 {
                 team.leader_channel
             } else {

@@ -173,10 +173,10 @@ impl RunSummary {
         put("qualified_invites", some(f64::from(qualified)));
         put("spend_cents", some(total.spend_cents() as f64));
         put("net_cents", some(total.net_cents() as f64));
-        put(
-            "roi",
-            ratio(total.net_cents() as f64, total.spend_cents() as f64),
-        );
+        // Marketing cost: ads, KOL fees, scheme cash and the discounts schemes gave.
+        let marketing = (total.spend_cents() + total.discount_cents) as f64;
+        put("marketing_cost_cents", some(marketing));
+        put("roi", ratio(total.net_cents() as f64, marketing));
         put("cac_cents", ratio(total.spend_cents() as f64, acquired));
         put(
             "cac_ad_cents",

@@ -87,6 +87,8 @@ pub struct Customer {
 pub struct MemberFlags {
     customer: Vec<u64>,
     exposed: Vec<u64>,
+    /// Waiting in an open group-buy team.
+    pending: Vec<u64>,
 }
 
 impl MemberFlags {
@@ -96,6 +98,7 @@ impl MemberFlags {
         Self {
             customer: vec![0; words],
             exposed: vec![0; words],
+            pending: vec![0; words],
         }
     }
 
@@ -127,6 +130,23 @@ impl MemberFlags {
     pub fn set_exposed(&mut self, m: u32) {
         self.exposed[(m >> 6) as usize] |= 1 << (m & 63);
     }
+
+    /// Is `m` waiting in an open group-buy team?
+    #[inline]
+    pub fn is_pending(&self, m: u32) -> bool {
+        Self::get(&self.pending, m)
+    }
+
+    /// Marks `m` as waiting in a team (`true`) or not.
+    #[inline]
+    pub fn set_pending(&mut self, m: u32, pending: bool) {
+        let (word, bit) = ((m >> 6) as usize, 1u64 << (m & 63));
+        if pending {
+            self.pending[word] |= bit;
+        } else {
+            self.pending[word] &= !bit;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -140,5 +160,9 @@ mod tests {
         f.set_exposed(64);
         assert!(f.is_customer(129) && !f.is_customer(128) && !f.is_customer(1));
         assert!(f.is_exposed(64) && !f.is_exposed(63) && !f.is_exposed(129));
+        f.set_pending(3, true);
+        assert!(f.is_pending(3) && !f.is_pending(2));
+        f.set_pending(3, false);
+        assert!(!f.is_pending(3));
     }
 }

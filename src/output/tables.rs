@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::metrics::{DayRow, RunOutput, Summary, stats::quantile};
 use crate::model::schemes::Scheme;
-use crate::model::{Channel, Stage};
+use crate::model::{Channel, Ledger, Stage};
 
 /// Daily series kept across replicates for growth curves (`curves.csv` and the plots).
-pub const CURVES: [&str; 9] = [
+pub const CURVES: [&str; 11] = [
     "customers",
     "aware",
     "active",
@@ -21,9 +21,12 @@ pub const CURVES: [&str; 9] = [
     "orders",
     "gmv_cents",
     "spend_cents",
+    "cumulative_gmv_cents",
+    "cumulative_marketing_cents",
 ];
 
-fn curve_value(row: &DayRow, series: &str) -> f64 {
+/// The value of `series` on the day of `row`; `total` is the ledger up to and including that day.
+fn curve_value(row: &DayRow, total: &Ledger, series: &str) -> f64 {
     match series {
         "customers" => f64::from(row.customers),
         "aware" => f64::from(row.stage(Stage::Aware)),
@@ -34,6 +37,8 @@ fn curve_value(row: &DayRow, series: &str) -> f64 {
         "orders" => row.ledger.orders as f64,
         "gmv_cents" => row.ledger.gmv_cents as f64,
         "spend_cents" => row.ledger.spend_cents() as f64,
+        "cumulative_gmv_cents" => total.gmv_cents as f64,
+        "cumulative_marketing_cents" => (total.spend_cents() + total.discount_cents) as f64,
         _ => f64::NAN,
     }
 }
@@ -232,8 +237,10 @@ impl Tables {
             if days.len() < out.rows.len() {
                 days.resize(out.rows.len(), Vec::new());
             }
+            let mut total = Ledger::default();
             for (d, row) in out.rows.iter().enumerate() {
-                days[d].push(curve_value(row, series));
+                total.add(&row.ledger);
+                days[d].push(curve_value(row, &total, series));
             }
         }
         Ok(())

@@ -143,3 +143,90 @@ where
     root.present().map_err(err)?;
     Ok(())
 }
+
+/// One step of the acquisition funnel: a label and its mean count over replicates.
+pub struct FunnelStep<'a> {
+    /// Step label.
+    pub label: &'a str,
+    /// Mean count.
+    pub mean: f64,
+}
+
+/// Writes the acquisition funnel (reached → customers → repeat customers → referrers) as
+/// horizontal bars with each step's share of the first, to `stem.svg` and `stem.png`.
+///
+/// # Errors
+/// [`Error::Io`] if a chart cannot be drawn or written.
+pub fn funnel(stem: &Path, title: &str, steps: &[FunnelStep<'_>]) -> Result<()> {
+    ensure_font();
+    let svg = stem.with_extension("svg");
+    let png = stem.with_extension("png");
+    let size = (960, 480);
+    draw_funnel(
+        SVGBackend::new(&svg, size).into_drawing_area(),
+        title,
+        steps,
+    )
+    .map_err(|e| Error::io("draw", &svg, std::io::Error::other(e)))?;
+    draw_funnel(
+        BitMapBackend::new(&png, size).into_drawing_area(),
+        title,
+        steps,
+    )
+    .map_err(|e| Error::io("draw", &png, std::io::Error::other(e)))?;
+    Ok(())
+}
+
+fn draw_funnel<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    title: &str,
+    steps: &[FunnelStep<'_>],
+) -> std::result::Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    root.fill(&WHITE).map_err(err)?;
+    let top = steps.first().map_or(1.0, |s| s.mean).max(1.0);
+    let n = steps.len() as f64;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 26))
+        .margin(16)
+        .x_label_area_size(40)
+        .y_label_area_size(20)
+        .build_cartesian_2d(0f64..top * 1.35, 0f64..n)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .disable_y_axis()
+        .x_desc("members (mean over replicates)")
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(err)?;
+    for (i, step) in steps.iter().enumerate() {
+        let y = n - 1.0 - i as f64;
+        let colour = PALETTE[i % PALETTE.len()];
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(0.0, y + 0.15), (step.mean, y + 0.85)],
+                colour.filled(),
+            )))
+            .map_err(err)?;
+        chart
+            .draw_series(std::iter::once(Text::new(
+                format!(
+                    "{}: {:.0} ({:.1}%)",
+                    step.label,
+                    step.mean,
+                    100.0 * step.mean / top
+                ),
+                (step.mean + top * 0.01, y + 0.6),
+                ("sans-serif", 18).into_font(),
+            )))
+            .map_err(err)?;
+    }
+    root.present().map_err(err)?;
+    Ok(())
+}

@@ -208,7 +208,7 @@ fn red_packets_pay_claimers_and_never_exceed_the_budget() {
         .run(0)
         .unwrap();
     let spent = run.summary.get("scheme_red_packet_cents").unwrap();
-    assert!(spent >= 6.0 && spent < 540.0, "{spent}");
+    assert!((6.0..540.0).contains(&spent), "{spent}");
 }
 
 #[test]

@@ -47,14 +47,19 @@ impl Replicate<'_> {
             if !camp.post_days.contains(&day) {
                 continue;
             }
-            let posters = if camp.koc {
-                self.schemes.kocs[i].clone()
+            // KOL picks live in the shared community layer; KOC picks (per replicate) are copied
+            // because posting mutates the replicate.
+            let community = self.community;
+            let kocs;
+            let posters: &[u32] = if camp.koc {
+                kocs = self.schemes.kocs[i].clone();
+                &kocs
             } else {
-                self.community.kols[i].clone()
+                &community.kols[i]
             };
             if camp.koc && camp.post_days.iter().min() == Some(&day) {
                 // Free product: an order at a 100% discount, acquired on the kol channel.
-                for &m in &posters {
+                for &m in posters {
                     if !self.flags.is_customer(m) && !self.in_team(m) {
                         let mut offer = super::offer::Offer::default();
                         offer.by_scheme[Scheme::Koc as usize] = s.product.list_price_cents;
@@ -64,7 +69,7 @@ impl Replicate<'_> {
             }
             let buy = self.draws.day(Purpose::CampaignPurchase, day);
             let followers = self.draws.day(Purpose::KolSelect, i as u32);
-            for &kol in &posters {
+            for &kol in posters {
                 self.row.ledger.kol_cents += camp.fee_cents;
                 let graph = self.graph;
                 for &f in graph.neighbours(kol) {

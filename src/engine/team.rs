@@ -58,9 +58,7 @@ impl Replicate<'_> {
         }
         let t = self.schemes.teams.len() as u32;
         self.schemes.teams.push(Team {
-            leader,
             leader_channel: channel,
-            leader_referrer: referrer,
             opened_day: self.day,
             members: vec![leader],
             referrers: vec![referrer],
@@ -84,7 +82,7 @@ impl Replicate<'_> {
         let join = self.draws.day(Purpose::TeamJoin, day);
         let graph = self.graph;
         for t in std::mem::take(&mut self.schemes.opened_yesterday) {
-            let leader = self.schemes.teams[t as usize].leader;
+            let leader = self.schemes.teams[t as usize].leader();
             if self.schemes.team_of[leader as usize] != t {
                 continue; // already settled
             }

@@ -7,12 +7,8 @@ use crate::model::Channel;
 /// One open team.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Team {
-    /// The member who opened it.
-    pub leader: u32,
-    /// How the leader was reached (their acquisition channel if they are new).
+    /// How the leader (the first member) was reached: their acquisition channel if they are new.
     pub leader_channel: Channel,
-    /// Who referred the leader, or `NONE`.
-    pub leader_referrer: u32,
     /// Day the team opened.
     pub opened_day: u32,
     /// Members who joined, leader first.
@@ -36,6 +32,11 @@ pub enum Settlement {
 }
 
 impl Team {
+    /// The member who opened it.
+    pub fn leader(&self) -> u32 {
+        self.members[0]
+    }
+
     /// Slots still open in a team of `size`.
     pub fn missing(&self, size: u32) -> u32 {
         size.saturating_sub(self.members.len() as u32)
@@ -64,9 +65,7 @@ mod tests {
 
     fn team(members: usize) -> Team {
         Team {
-            leader: 0,
             leader_channel: Channel::Ad,
-            leader_referrer: u32::MAX,
             opened_day: 5,
             members: (0..members as u32).collect(),
             referrers: vec![u32::MAX; members],

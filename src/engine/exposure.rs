@@ -79,6 +79,14 @@ impl Replicate<'_> {
             * (1.0 - fatigue.min(1.0))
     }
 
+    /// Can purchase draw `u` convert under any offer? `false` only when `u` is at or above the
+    /// probability at the best price any scheme could give, so the offer need not be worked out
+    /// (the decision is the same as `u < conversion(offer)`).
+    #[inline]
+    fn may_buy(&self, u: f64, member: u32, channel: Channel, tie: f64, fatigue: f64) -> bool {
+        u < self.conversion(member, channel, tie, 0, fatigue) * self.schemes.price_bound
+    }
+
     /// Records one marketing message to a reachable `member` on `channel`; returns their fatigue
     /// before it.
     #[inline]
@@ -117,10 +125,14 @@ impl Replicate<'_> {
                 if self.in_team(member) {
                     return; // waiting for a team to fill: the order is already decided
                 }
+                let u = key.unit(member, b);
+                if !self.may_buy(u, member, channel, tie, fatigue) {
+                    self.mark_exposed(member);
+                    return;
+                }
                 let team = self.opens_team(member, b);
                 let offer = self.offer(member, channel, sender != NONE, team);
-                let p = self.conversion(member, channel, tie, offer.total(), fatigue);
-                if key.chance(p, member, b) {
+                if u < self.conversion(member, channel, tie, offer.total(), fatigue) {
                     if team {
                         self.open_team(member, channel, sender);
                     } else {
@@ -131,10 +143,13 @@ impl Replicate<'_> {
                 }
             }
             Stage::Active | Stage::Silent => {
-                if channel.reaches_customers() && !self.in_team(member) {
+                let u = key.unit(member, b);
+                if channel.reaches_customers()
+                    && !self.in_team(member)
+                    && self.may_buy(u, member, channel, tie, fatigue)
+                {
                     let offer = self.offer(member, channel, false, false);
-                    let p = self.conversion(member, channel, tie, offer.total(), fatigue);
-                    if key.chance(p, member, b) {
+                    if u < self.conversion(member, channel, tie, offer.total(), fatigue) {
                         self.purchase(member, channel, sender, offer);
                     }
                 }

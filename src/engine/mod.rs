@@ -83,6 +83,10 @@ struct Schemes {
     coupon_budgets: Vec<Budget>,
     /// Does any scheme change prices (so offers must be worked out)?
     prices: bool,
+    /// No offer's price term `(π / list)^(−ε)` exceeds this (1 when no scheme changes prices):
+    /// an exposure whose purchase draw is above the list-price probability times this bound is
+    /// rejected without working out the offer.
+    price_bound: f64,
     /// The coupon schedule (1-based) each member holds, 0 = none; empty without coupons.
     coupon_of: Vec<u16>,
     /// Last day each held coupon is valid.
@@ -134,6 +138,11 @@ impl Schemes {
             })
             .collect();
         Schemes {
+            price_bound: if prices {
+                offer::price_bound(s, population.price_elasticity.max())
+            } else {
+                1.0
+            },
             budgets,
             coupon_budgets: s
                 .coupon

@@ -7,7 +7,7 @@ use super::Replicate;
 use crate::model::Channel;
 use crate::model::schemes::group_buy::group_discount;
 use crate::model::schemes::{Scheme, points};
-use crate::scenario::SchemeWindow;
+use crate::scenario::{Scenario, SchemeWindow};
 
 /// The discounts of one order, by scheme.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -123,5 +123,80 @@ impl Replicate<'_> {
     /// Is `scheme` (configured as `cfg`) running today with budget left?
     pub(super) fn scheme_runs(&self, scheme: Scheme, cfg: &dyn SchemeWindow) -> bool {
         cfg.runs_on(self.day) && !self.schemes.budgets[scheme as usize].exhausted()
+    }
+}
+
+/// An upper bound on the price term `(π / list)^(−ε)` of any offer in scenario `s` when no
+/// member's elasticity exceeds `max_elasticity`: every configured discount stacked, the price at
+/// least one cent. Slightly inflated so that rounding never puts a true probability above it.
+pub(super) fn price_bound(s: &Scenario, max_elasticity: f64) -> f64 {
+    let list = s.product.list_price_cents;
+    let pct = |p: f64| (list as f64 * p / 100.0).floor() as i64;
+    let mut off = 0;
+    if let Some(r) = &s.referral {
+        off += r.invitee_discount_cents;
+    }
+    if let Some(g) = &s.group_buy {
+        off += group_discount(list, g.discount_pct);
+    }
+    off += s
+        .coupon
+        .iter()
+        .map(|c| {
+            if c.value_cents > 0 {
+                c.value_cents
+            } else {
+                pct(c.pct)
+            }
+        })
+        .max()
+        .unwrap_or(0);
+    if let Some(p) = &s.points {
+        off += p
+            .tiers
+            .iter()
+            .map(|t| pct(t.discount_pct))
+            .max()
+            .unwrap_or(0);
+        if p.redeem_cents_per_point > 0.0 {
+            off += list;
+        }
+    }
+    let lowest = (list - off).max(1) as f64 / list as f64;
+    lowest.powf(-max_elasticity) * (1.0 + 1e-9)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::price_bound;
+    use crate::scenario::LoadedScenario;
+
+    fn scenario(extra: &str) -> crate::scenario::Scenario {
+        let text = format!(
+            "name = \"t\"\ndays = 5\n[graph.erdos_renyi]\nn = 50\nmean_degree = 4.0\n\
+             [product]\nlist_price_cents = 9900\nunit_cost_cents = 4000\n{extra}"
+        );
+        LoadedScenario::from_text(&text, std::path::Path::new("t.toml"), &[])
+            .unwrap()
+            .scenario
+    }
+
+    #[test]
+    fn price_bound_stacks_every_configured_discount() {
+        let s = scenario(
+            "[referral]\ninvitee_discount_cents = 1000\n[group_buy]\nteam_size = 2\ndiscount_pct = 25.0\n\
+             [[coupon]]\ntarget = \"all\"\nvalue_cents = 1000\n[[coupon]]\ntarget = \"all\"\npct = 5.0\n",
+        );
+        // 9900 − 1000 − 2475 − 1000 = 5425 at elasticity 2, inflated by 1e-9.
+        let expect = (5425.0f64 / 9900.0).powf(-2.0);
+        let got = price_bound(&s, 2.0);
+        assert!(
+            got >= expect && got <= expect * (1.0 + 2e-9),
+            "{got} vs {expect}"
+        );
+        // Redeemable points can make an order free: the price floor is one cent.
+        let s = scenario("[points]\nper_cent = 0.01\nredeem_cents_per_point = 1.0\n");
+        assert!(price_bound(&s, 1.0) >= 9900.0);
+        assert_eq!(price_bound(&scenario(""), 3.0), 1.0 + 1e-9);
     }
 }

@@ -21,6 +21,14 @@ impl Attribute {
             Attribute::PerMember(v) => f64::from(v[i as usize]),
         }
     }
+
+    /// The largest value any member has (0 for an empty population).
+    pub fn max(&self) -> f64 {
+        match self {
+            Attribute::Constant(x) => *x,
+            Attribute::PerMember(v) => v.iter().copied().fold(0.0, f32::max).into(),
+        }
+    }
 }
 
 /// Segment membership and attributes of every member in one replicate.

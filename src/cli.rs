@@ -1,4 +1,4 @@
-//! The command line: `run`, `validate`, `init`, `graph generate`, `graph describe`.
+//! The command line: `run`, `plot`, `validate`, `init`, `graph generate`, `graph describe`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use fission::engine::Setup;
 use fission::error::{Error, Result};
+use fission::experiment::Experiment;
 use fission::graph::{self, GraphStats};
 use fission::run::{RunOptions, run};
 use fission::scenario::LoadedScenario;
@@ -22,9 +23,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run every replicate of a scenario and write outputs/<name>/.
+    /// Run every replicate of every variant and sweep point of a scenario; write outputs/<name>/.
     Run(RunArgs),
-    /// Parse and validate scenario files (and their graphs); run nothing.
+    /// Redraw the charts and the report of an output folder from its CSVs.
+    Plot {
+        /// An output folder written by `fission run`.
+        dir: PathBuf,
+    },
+    /// Parse and validate scenario files (every variant, sweep point and graph); run nothing.
     Validate {
         /// Scenario files.
         #[arg(required = true)]
@@ -66,6 +72,10 @@ struct RunArgs {
     /// No progress bar or summary on stderr.
     #[arg(long, short)]
     quiet: bool,
+    /// Finish an interrupted run into the same output folder; the result is byte-identical to
+    /// an uninterrupted run.
+    #[arg(long)]
+    resume: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,14 +111,28 @@ enum GraphCommand {
 pub fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run_command(args),
+        Command::Plot { dir } => {
+            fission::plot::redraw(&dir)?;
+            fission::report::write(&dir)?;
+            say(&format!(
+                "redrew {} and its report",
+                dir.join("plots").display()
+            ));
+            Ok(())
+        }
         Command::Validate { files } => {
             for f in files {
-                let setup = Setup::new(LoadedScenario::load(&f, &[])?)?;
-                let g = setup.graph();
+                let exp = Experiment::load(&f, &[])?;
+                let mut setups: Vec<Setup> = Vec::new();
+                for arm in &exp.arms {
+                    setups.push(Setup::sharing(arm.loaded.clone(), &setups)?);
+                }
+                let g = setups[0].graph();
                 say(&format!(
-                    "ok: {} ({}, {} members, {} edges)",
+                    "ok: {} ({}, {} arm(s), {} members, {} edges)",
                     f.display(),
-                    setup.scenario().name,
+                    exp.name(),
+                    exp.arms.len(),
                     g.node_count(),
                     g.edge_count()
                 ));
@@ -177,9 +201,8 @@ pub fn execute(cli: Cli) -> Result<()> {
         }
         Command::Graph(GraphCommand::Describe { file }) => {
             let g = if file.extension().is_some_and(|e| e == "toml") {
-                Setup::new(LoadedScenario::load(&file, &[])?)?
-                    .graph()
-                    .clone()
+                let exp = Experiment::load(&file, &[])?;
+                Setup::new(exp.arms[0].loaded.clone())?.graph().clone()
             } else {
                 graph::edge_list::read(&file, None)?
             };
@@ -203,6 +226,17 @@ fn run_command(args: RunArgs) -> Result<()> {
         threads: args.threads,
         sets,
         no_daily: args.no_daily,
+        resume: args.resume,
+        command: std::env::args()
+            .map(|a| {
+                if a.contains(char::is_whitespace) {
+                    format!("'{a}'")
+                } else {
+                    a
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
     };
     let bar = ProgressBar::new(0);
     if args.quiet {
@@ -210,7 +244,7 @@ fn run_command(args: RunArgs) -> Result<()> {
     }
     bar.set_style(
         ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} replicates, ETA {eta}",
+            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} runs, ETA {eta}",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
@@ -221,9 +255,11 @@ fn run_command(args: RunArgs) -> Result<()> {
     bar.finish_and_clear();
     if !args.quiet {
         eprintln!(
-            "{} replicates in {:.2} s; mean customers {:.1}; results in {}",
+            "{} arm(s) × {} replicates in {:.2} s ({}); mean customers {:.1}; results in {}",
+            report.arms,
             report.replicates,
             report.simulate_seconds,
+            report.stopped,
             report.mean_customers,
             report.out.display()
         );

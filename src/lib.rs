@@ -5,7 +5,9 @@
 //! - [`graph::SocialGraph`] is the friendship graph: compact CSR with strong/weak ties.
 //! - [`engine::Setup`] holds what replicates share; [`engine::Replicate`] simulates one, day by day.
 //! - [`metrics`] has the daily row, the per-replicate KPIs and cross-replicate statistics.
-//! - [`run::run`] runs every replicate in parallel ([`sweep`]) and writes the [`output`] folder.
+//! - [`experiment::Experiment`] expands a file's variants and sweep points into arms.
+//! - [`run::run`] runs every replicate of every arm in parallel and writes the [`output`] folder:
+//!   tables, paired comparisons, [`plot`]s and a [`report`].
 //!
 //! ```
 //! use fission::{engine::Setup, scenario::LoadedScenario};
@@ -33,14 +35,15 @@
 
 pub mod engine;
 pub mod error;
+pub mod experiment;
 pub mod graph;
 pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod plot;
+pub mod report;
 pub mod rng;
 pub mod run;
 pub mod scenario;
-pub mod sweep;
 
 pub use error::{Error, Result};

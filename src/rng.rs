@@ -84,10 +84,12 @@ pub enum Purpose {
     CampaignPurchase = 26,
     /// Choosing KOLs, KOCs and KOL followers.
     KolSelect = 27,
+    /// Sampling sweep points (`random`, `lhs`).
+    SweepPoint = 28,
 }
 
 /// Number of purposes; keeps per-purpose key tables fixed-size.
-pub const PURPOSES: usize = 28;
+pub const PURPOSES: usize = 29;
 
 /// The per-replicate key from which every keyed draw of that replicate derives.
 #[derive(Debug, Clone, Copy)]

@@ -1,19 +1,28 @@
-//! One `fission run`: load → build → run every replicate in parallel → write the output folder.
+//! One `fission run`: load the experiment → build every arm → run replicates of every arm in
+//! parallel, journalled, in deterministic rounds → write tables, comparisons, plots and report.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use crate::engine::Setup;
 use crate::error::{Error, Result};
+use crate::experiment::compare::paired;
+use crate::experiment::{Arm, Experiment};
 use crate::graph::GraphStats;
+use crate::metrics::{RunOutput, Summary};
 use crate::output::OutputDir;
-use crate::output::tables::Tables;
-use crate::plot::{self, Band, FunnelStep};
-use crate::scenario::{LoadedScenario, Scenario};
-use crate::sweep;
+use crate::output::atomic::JOURNAL;
+use crate::output::comparison::{self, Comparison};
+use crate::output::journal::{Finished, Journal};
+use crate::output::tables::{self, Tables, number};
+use crate::scenario::Scenario;
+use crate::{plot, report};
 
-/// The variant name while a scenario has a single variant.
-pub const BASE: &str = "base";
+/// Runs per parallel batch: enough to keep every core busy, few enough to bound memory and to
+/// journal often.
+pub const BATCH: usize = 256;
 
 /// Options of one run.
 #[derive(Debug, Clone, Default)]
@@ -24,8 +33,12 @@ pub struct RunOptions {
     pub threads: usize,
     /// `--set path=value` overrides (replicates and seed overrides are passed this way too).
     pub sets: Vec<String>,
-    /// Skip `daily.csv` (it has one row per replicate × day).
+    /// Skip `daily.csv` (it has one row per run × day).
     pub no_daily: bool,
+    /// Continue an interrupted run into the same folder.
+    pub resume: bool,
+    /// The command line, recorded in the manifest and the report.
+    pub command: String,
 }
 
 /// What a finished run reports back.
@@ -33,130 +46,358 @@ pub struct RunOptions {
 pub struct RunReport {
     /// The output folder.
     pub out: PathBuf,
-    /// Replicates run.
+    /// Arms (variants × sweep points).
+    pub arms: usize,
+    /// Replicates per arm.
     pub replicates: u64,
     /// Wall-clock seconds of the simulation (excluding graph building and writing).
     pub simulate_seconds: f64,
-    /// Mean final customers.
+    /// Mean final customers of the first arm.
     pub mean_customers: f64,
+    /// Why the replicates stopped.
+    pub stopped: String,
 }
 
-/// Runs the scenario at `path` and writes its output folder; `progress(done, total)` is called
-/// after each batch.
+/// Runs the experiment at `path` and writes its output folder; `progress(done, total)` counts
+/// runs (arm × replicate) after each batch.
 ///
 /// # Errors
-/// [`Error::Input`] for a bad scenario or graph; [`Error::Io`] if the outputs cannot be written.
+/// [`Error::Input`] for a bad scenario, variant, sweep point or graph (before anything runs);
+/// [`Error::Io`] if the outputs cannot be written.
 pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Result<RunReport> {
-    let loaded = LoadedScenario::load(path, &options.sets)?;
+    let exp = Experiment::load(path, &options.sets)?;
     let started = Instant::now();
-    let setup = Setup::new(loaded)?;
+    let mut setups: Vec<Setup> = Vec::with_capacity(exp.arms.len());
+    for arm in &exp.arms {
+        let setup = Setup::sharing(arm.loaded.clone(), &setups).map_err(|e| in_arm(e, arm))?;
+        setups.push(setup);
+    }
+    let columns = metric_columns(&exp, &setups)?;
     let build_seconds = started.elapsed().as_secs_f64();
-    let s = setup.scenario();
+
     let target = options
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("outputs").join(&s.name));
-    let dir = OutputDir::create(&target)?;
-    let path_in = |f: &str| dir.path(f);
-    let replicates = u64::from(s.replicates);
-    let mut tables = Tables::create(&path_in, BASE, !options.no_daily)?;
-    let sim_start = Instant::now();
-    sweep::run_replicates(
-        &setup,
-        replicates,
-        options.threads,
-        |out| tables.record(&out),
-        |done| progress(done, replicates),
-    )?;
-    let simulate_seconds = sim_start.elapsed().as_secs_f64();
-    let tables = tables.finish(&path_in)?;
+        .unwrap_or_else(|| Path::new("outputs").join(exp.name()));
+    let dir = OutputDir::create(&target, options.resume)?;
+    let fingerprint = format!(
+        "{:016x}",
+        fnv1a(
+            format!(
+                "{}\n{}\n{:?}",
+                env!("CARGO_PKG_VERSION"),
+                exp.text,
+                exp.sets
+            )
+            .as_bytes()
+        )
+    );
+    let (mut journal, mut finished) = if options.resume {
+        Journal::resume(&dir.path(JOURNAL), &fingerprint)?
+    } else {
+        (
+            Journal::create(&dir.path(JOURNAL), &fingerprint)?,
+            Finished::new(),
+        )
+    };
 
-    let resolved = resolved_toml(&setup)?;
-    write(&dir.path("scenario.resolved.toml"), &resolved)?;
-    let stats = GraphStats::of(setup.graph());
-    let mean_customers = tables.summary("customers").map_or(0.0, |s| s.mean);
-    let manifest = serde_json::json!({
-        "tool": "fission",
-        "version": env!("CARGO_PKG_VERSION"),
-        "name": s.name,
-        "scenario_file": setup.loaded().path.display().to_string(),
-        "sets": setup.loaded().sets,
-        "seed": s.seed,
-        "replicates": replicates,
-        "days": s.days,
-        "variants": [BASE],
-        "scenario_hash": format!("{:016x}", fnv1a(resolved.as_bytes())),
-        "graph": stats,
-        "graph_resampled_per_replicate": s.graph.resample,
-        "compliance_flags": crate::scenario::compliance_flags(s),
-        "threads": options.threads,
-        "timings_seconds": { "build": build_seconds, "simulate": simulate_seconds },
-        "files": ["daily.csv", "runs.csv", "summary.csv", "curves.csv", "scenario.resolved.toml",
-                  "plots/growth.svg", "plots/growth.png", "plots/funnel.svg", "plots/funnel.png",
-                  "plots/gmv_vs_spend.svg", "plots/gmv_vs_spend.png"],
-    });
-    let bands: Vec<Band<'_>> = ["customers", "active", "churned"]
-        .iter()
-        .map(|label| Band {
-            label,
-            points: tables.curve(label),
+    let id_header = id_header(&exp);
+    let ids: Vec<Vec<String>> = exp.arms.iter().map(|a| arm_id(&exp, a)).collect();
+    let parts: Vec<(Option<PathBuf>, PathBuf)> = (0..exp.arms.len())
+        .map(|i| {
+            (
+                (!options.no_daily).then(|| dir.path(&format!("part-{i}.daily.csv"))),
+                dir.path(&format!("part-{i}.runs.csv")),
+            )
         })
         .collect();
-    plot::growth_curves(
-        &dir.path("plots/growth"),
-        &format!("{} — members by stage", s.name),
-        "members",
-        &bands,
+    let mut tables = ids
+        .iter()
+        .zip(&parts)
+        .map(|(id, (daily, runs))| {
+            Tables::create(id.clone(), columns.clone(), daily.clone(), runs.clone())
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .build()
+        .map_err(|e| {
+            Error::Input(format!(
+                "cannot start {} worker threads: {e}",
+                options.threads
+            ))
+        })?;
+    let sim_start = Instant::now();
+    let arms = exp.arms.len() as u64;
+    let (mut done, mut reps) = (0u64, u64::from(exp.initial_replicates()));
+    let mut runs_done = 0u64;
+    let stopped = loop {
+        let jobs: Vec<(usize, u64)> = (0..exp.arms.len())
+            .flat_map(|a| (done..reps).map(move |r| (a, r)))
+            .collect();
+        for chunk in jobs.chunks(BATCH) {
+            let stored: Vec<Option<RunOutput>> =
+                chunk.iter().map(|job| finished.remove(job)).collect();
+            let outputs: Vec<Result<RunOutput>> = pool.install(|| {
+                chunk
+                    .par_iter()
+                    .zip(stored)
+                    .map(|(&(a, r), s)| s.map_or_else(|| setups[a].run(r), Ok))
+                    .collect()
+            });
+            for (&(a, _), out) in chunk.iter().zip(outputs) {
+                let out = out.map_err(|e| in_arm(e, &exp.arms[a]))?;
+                journal.append(a, &out)?;
+                tables[a].record(&out)?;
+            }
+            journal.flush()?;
+            runs_done += chunk.len() as u64;
+            progress(runs_done, arms * reps);
+        }
+        done = reps;
+        let Some(adaptive) = &exp.adaptive else {
+            break format!("fixed: {done} replicates per arm");
+        };
+        let metric = &adaptive.target.metric;
+        let widest = (0..exp.arms.len())
+            .map(|a| half_width(&exp, &tables, a, metric))
+            .fold(0.0, f64::max);
+        if widest <= adaptive.target.half_width {
+            break format!(
+                "target reached: every 95% half-width of `{metric}` ≤ {} after {done} replicates (widest {})",
+                number(Some(adaptive.target.half_width)),
+                number(Some(widest))
+            );
+        }
+        if done >= u64::from(adaptive.max) {
+            break format!(
+                "max reached: {done} replicates; widest 95% half-width of `{metric}` is {} (target {})",
+                number(Some(widest)),
+                number(Some(adaptive.target.half_width))
+            );
+        }
+        let batch = u64::from(adaptive.batch.unwrap_or(adaptive.min));
+        reps = (done + batch).min(u64::from(adaptive.max));
+    };
+    let simulate_seconds = sim_start.elapsed().as_secs_f64();
+
+    let rows = comparison::compare(&exp, &|a, m| tables[a].values(m));
+    let finished_arms = tables
+        .into_iter()
+        .map(Tables::finish)
+        .collect::<Result<Vec<_>>>()?;
+    let path_in = |f: &str| dir.path(f);
+    tables::assemble(&path_in, &id_header, &columns, &parts, &finished_arms)?;
+    comparison::write_comparison(&dir.path("comparison.csv"), &exp, &id_header, &ids, &rows)?;
+    let objective: Vec<Option<Summary>> = finished_arms
+        .iter()
+        .map(|f| f.summary(&exp.compare.objective))
+        .collect();
+    comparison::write_ranking(
+        &dir.path("ranking.csv"),
+        &exp,
+        &id_header,
+        &ids,
+        &objective,
+        &rows,
     )?;
-    let money: Vec<Band<'_>> = [
-        ("cumulative GMV", "cumulative_gmv_cents"),
-        ("cumulative marketing cost", "cumulative_marketing_cents"),
-    ]
-    .iter()
-    .map(|(label, series)| Band {
-        label,
-        points: tables.curve(series),
-    })
-    .collect();
-    plot::growth_curves(
-        &dir.path("plots/gmv_vs_spend"),
-        &format!("{} — cumulative GMV vs marketing cost", s.name),
-        "cents",
-        &money,
-    )?;
-    let mean = |m: &str| tables.summary(m).map_or(0.0, |s| s.mean);
-    let steps = [
-        FunnelStep {
-            label: "reached",
-            mean: mean("reached"),
-        },
-        FunnelStep {
-            label: "customers",
-            mean: mean("customers"),
-        },
-        FunnelStep {
-            label: "repeat customers",
-            mean: mean("repeat_customers"),
-        },
-        FunnelStep {
-            label: "referrers",
-            mean: mean("referrers"),
-        },
-    ];
-    plot::funnel(
-        &dir.path("plots/funnel"),
-        &format!("{} — funnel", s.name),
-        &steps,
-    )?;
-    // The manifest is written last: a folder with a manifest is complete.
+
+    let resolved = resolved_toml(&setups[0])?;
+    write(&dir.path("scenario.resolved.toml"), &resolved)?;
+    write(&dir.path("experiment.toml"), &exp.text)?;
+    let mean_customers = finished_arms[0]
+        .summary("customers")
+        .map_or(0.0, |s| s.mean);
+    let manifest = manifest(
+        &exp,
+        &setups,
+        options,
+        &resolved,
+        &stopped,
+        done,
+        [build_seconds, simulate_seconds],
+        &rows,
+    );
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::Input(e.to_string()))?;
     write(&dir.path("manifest.json"), &text)?;
+    drop(journal);
+    std::fs::remove_file(dir.path(JOURNAL))
+        .map_err(|e| Error::io("remove", &dir.path(JOURNAL), e))?;
+    plot::redraw(&dir.path(""))?;
+    report::write(&dir.path(""))?;
     let out = dir.commit()?;
     Ok(RunReport {
         out,
-        replicates,
+        arms: exp.arms.len(),
+        replicates: done,
         simulate_seconds,
         mean_customers,
+        stopped,
+    })
+}
+
+/// Names the arm in an error of one of its runs or its graph.
+fn in_arm(e: Error, arm: &Arm) -> Error {
+    match e {
+        Error::Input(m) if arm.variant != crate::experiment::BASE || arm.point.is_some() => {
+            Error::Input(format!("{m} (arm `{}`)", arm.label()))
+        }
+        other => other,
+    }
+}
+
+/// The `runs.csv` metric columns of every arm (in first-seen order), after checking that every
+/// metric the experiment reads is one of them.
+fn metric_columns(exp: &Experiment, setups: &[Setup]) -> Result<Vec<String>> {
+    let mut columns: Vec<String> = Vec::new();
+    for s in setups {
+        for m in s.metrics() {
+            if !columns.contains(&m) {
+                columns.push(m);
+            }
+        }
+    }
+    for (key, m) in exp.wanted_metrics() {
+        if !columns.iter().any(|c| c == m) {
+            return Err(Error::Input(format!(
+                "{}: `{key}`: unknown metric `{m}`; use a column of runs.csv, e.g. customers, \
+                 gmv_cents, net_cents, roi, cac_cents, k_factor, retention_d30",
+                exp.path.display()
+            )));
+        }
+    }
+    Ok(columns)
+}
+
+/// The 95% half-width that adaptive replicates watch for arm `a`: of its paired difference with
+/// its baseline, or of its own mean for a baseline arm of a single-arm experiment.
+fn half_width(exp: &Experiment, tables: &[Tables], a: usize, metric: &str) -> f64 {
+    let lower = crate::experiment::compare::lower_is_better(metric);
+    match exp.baseline_of(a) {
+        Some(b) => paired(tables[a].values(metric), tables[b].values(metric), lower)
+            .map_or(f64::INFINITY, |p| p.half_width()),
+        None if exp.arms.len() == 1 => Summary::of(tables[a].values(metric).iter().copied())
+            .filter(|s| s.n > 1)
+            .map_or(f64::INFINITY, |s| (s.ci95_high - s.ci95_low) / 2.0),
+        None => 0.0,
+    }
+}
+
+/// The identity columns: `variant`, and with a sweep `point` and `param.<key>` per swept key.
+fn id_header(exp: &Experiment) -> Vec<String> {
+    let mut h = vec!["variant".to_string()];
+    if !exp.axes.is_empty() {
+        h.push("point".into());
+        h.extend(exp.axes.iter().map(|k| format!("param.{k}")));
+    }
+    h
+}
+
+/// The identity values of `arm` under [`id_header`].
+fn arm_id(exp: &Experiment, arm: &Arm) -> Vec<String> {
+    let mut id = vec![arm.variant.clone()];
+    if !exp.axes.is_empty() {
+        id.push(arm.point.map_or(String::new(), |p| p.to_string()));
+        for key in &exp.axes {
+            let v = arm.params.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+            id.push(match v {
+                Some(toml::Value::String(s)) => s.clone(),
+                Some(toml::Value::Integer(i)) => i.to_string(),
+                Some(toml::Value::Float(f)) => number(Some(*f)),
+                Some(other) => other.to_string(),
+                None => String::new(),
+            });
+        }
+    }
+    id
+}
+
+/// The manifest: what ran, how it was configured, why it stopped, and which files it wrote.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site; the pieces are unrelated"
+)]
+fn manifest(
+    exp: &Experiment,
+    setups: &[Setup],
+    options: &RunOptions,
+    resolved: &str,
+    stopped: &str,
+    replicates: u64,
+    [build, simulate]: [f64; 2],
+    rows: &[Comparison],
+) -> serde_json::Value {
+    let s = setups[0].scenario();
+    let arms: Vec<serde_json::Value> = exp
+        .arms
+        .iter()
+        .zip(setups)
+        .enumerate()
+        .map(|(i, (a, setup))| {
+            serde_json::json!({
+                "label": a.label(),
+                "variant": a.variant,
+                "point": a.point,
+                "params": a.params.iter().map(|(k, v)| (k.clone(), v.to_string())).collect::<std::collections::BTreeMap<_, _>>(),
+                "baseline": exp.baseline_of(i).map(|b| exp.arms[b].label()),
+                "compliance_flags": crate::scenario::compliance_flags(setup.scenario()),
+            })
+        })
+        .collect();
+    let overrides: serde_json::Map<String, serde_json::Value> = exp
+        .variants
+        .iter()
+        .zip(&exp.overrides)
+        .map(|(v, o)| {
+            (
+                v.clone(),
+                serde_json::Value::String(toml::to_string(o).unwrap_or_default()),
+            )
+        })
+        .collect();
+    let mut files = vec![
+        "runs.csv",
+        "summary.csv",
+        "curves.csv",
+        "comparison.csv",
+        "ranking.csv",
+        "scenario.resolved.toml",
+        "experiment.toml",
+        "report.md",
+        "report.html",
+    ];
+    if !options.no_daily {
+        files.insert(0, "daily.csv");
+    }
+    serde_json::json!({
+        "tool": "fission",
+        "version": env!("CARGO_PKG_VERSION"),
+        "name": s.name,
+        "question": s.description,
+        "command": options.command,
+        "scenario_file": exp.path.display().to_string(),
+        "sets": exp.sets,
+        "seed": s.seed,
+        "days": s.days,
+        "replicates": replicates,
+        "replicate_policy": if exp.adaptive.is_some() { "adaptive" } else { "fixed" },
+        "stopped": stopped,
+        "variants": exp.variants,
+        "variant_overrides": overrides,
+        "baseline": exp.compare.baseline,
+        "objective": exp.compare.objective,
+        "compared_metrics": exp.compare.metrics,
+        "axes": exp.axes,
+        "arms": arms,
+        "comparisons": rows.len(),
+        "scenario_hash": format!("{:016x}", fnv1a(resolved.as_bytes())),
+        "graph": GraphStats::of(setups[0].graph()),
+        "graph_resampled_per_replicate": s.graph.resample,
+        "compliance_flags": setups.iter().flat_map(|x| crate::scenario::compliance_flags(x.scenario())).collect::<std::collections::BTreeSet<_>>(),
+        "threads": options.threads,
+        "timings_seconds": { "build": build, "simulate": simulate },
+        "files": files,
     })
 }
 

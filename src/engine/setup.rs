@@ -27,7 +27,23 @@ impl Setup {
     /// # Errors
     /// [`Error::Input`] for an unreadable graph, unknown seed members or more seeds than members.
     pub fn new(loaded: LoadedScenario) -> Result<Self> {
-        let graph = Arc::new(graph::build(&loaded, 0)?);
+        Self::sharing(loaded, &[])
+    }
+
+    /// Like [`Setup::new`], reusing the graph of the first of `others` whose graph settings are
+    /// the same (variants that leave the graph alone share one copy).
+    ///
+    /// # Errors
+    /// As [`Setup::new`].
+    pub fn sharing(loaded: LoadedScenario, others: &[Setup]) -> Result<Self> {
+        let same = others.iter().find(|o| {
+            let (a, b) = (o.scenario(), &loaded.scenario);
+            a.graph == b.graph && a.seed == b.seed && o.loaded.path == loaded.path
+        });
+        let graph = match same {
+            Some(o) => Arc::clone(&o.graph),
+            None => Arc::new(graph::build(&loaded, 0)?),
+        };
         let s = &loaded.scenario;
         let n = graph.node_count();
         if s.seeding.count > n {
@@ -80,6 +96,16 @@ impl Setup {
     /// The groups and KOL picks on the graph of replicate 0.
     pub fn community(&self) -> &Community {
         &self.community
+    }
+
+    /// The KPI columns a replicate of this scenario reports (the `runs.csv` metrics).
+    pub fn metrics(&self) -> Vec<String> {
+        let rep = Replicate::new(self.scenario(), &self.graph, &self.community, 0);
+        RunSummary::of(&rep, &[])
+            .values
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect()
     }
 
     /// Runs replicate `replicate`, showing every day to `observer`.

@@ -3,7 +3,7 @@
 use crate::model::{Channel, Ledger, Stage};
 
 /// Everything recorded about one day of one replicate.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DayRow {
     /// Day (0 = after seeding).
     pub day: u32,

@@ -9,7 +9,7 @@ pub use run::RunSummary;
 pub use stats::Summary;
 
 /// Everything one replicate produced.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunOutput {
     /// Replicate index.
     pub replicate: u64,

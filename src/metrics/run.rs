@@ -8,7 +8,7 @@ use crate::model::{Channel, Ledger, Stage};
 use super::DayRow;
 
 /// One replicate's KPIs: the row of `runs.csv`. Undefined ratios (nothing to divide by) are `None`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunSummary {
     /// `(metric, value)` in column order.
     pub values: Vec<(String, Option<f64>)>,

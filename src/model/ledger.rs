@@ -3,7 +3,7 @@
 use super::schemes::Scheme;
 
 /// Money and orders booked over some period (a day, or a whole run).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Ledger {
     /// Orders placed.
     pub orders: u64,

@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// The journal's file name inside the partial folder.
+pub const JOURNAL: &str = "journal.jsonl";
+
 /// A folder being written; [`OutputDir::commit`] moves it to its final name.
 #[derive(Debug)]
 pub struct OutputDir {
@@ -14,12 +17,14 @@ pub struct OutputDir {
 
 impl OutputDir {
     /// Starts writing the folder `target` (created on commit). An existing `target` is replaced on
-    /// commit only if it holds a `manifest.json` (i.e. fission wrote it).
+    /// commit only if it holds a `manifest.json` (i.e. fission wrote it). The folder is written
+    /// under the hidden name `.<name>.partial` beside it; with `resume`, an interrupted run's
+    /// partial folder is kept and continued, otherwise it is cleared.
     ///
     /// # Errors
     /// [`Error::Input`] if `target` exists and was not written by fission; [`Error::Io`] if the
     /// staging folder cannot be created.
-    pub fn create(target: &Path) -> Result<Self> {
+    pub fn create(target: &Path, resume: bool) -> Result<Self> {
         if target.exists() && !target.join("manifest.json").is_file() {
             return Err(Error::Input(format!(
                 "`{}` exists and was not written by fission; choose another --out folder or remove it",
@@ -29,22 +34,10 @@ impl OutputDir {
         let name = target
             .file_name()
             .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-        let prefix = format!(".{name}.partial-");
-        // A run that was killed (Ctrl-C skips destructors) leaves its staging folder behind;
-        // clear those of this target before starting.
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        if let Ok(entries) = std::fs::read_dir(parent) {
-            for entry in entries.flatten() {
-                if entry.file_name().to_string_lossy().starts_with(&prefix) {
-                    let stale = entry.path();
-                    std::fs::remove_dir_all(&stale).map_err(|e| Error::io("clear", &stale, e))?;
-                }
-            }
+        let staging = target.with_file_name(format!(".{name}.partial"));
+        if !resume && staging.exists() {
+            std::fs::remove_dir_all(&staging).map_err(|e| Error::io("clear", &staging, e))?;
         }
-        let staging = target.with_file_name(format!("{prefix}{}", std::process::id()));
         std::fs::create_dir_all(staging.join("plots"))
             .map_err(|e| Error::io("create", &staging, e))?;
         Ok(Self {
@@ -80,8 +73,9 @@ impl OutputDir {
 
 impl Drop for OutputDir {
     fn drop(&mut self) {
-        // Not committed (error or interruption): remove the partial folder.
-        if self.staging.exists() {
+        // Not committed (an error): remove the partial folder, unless it holds finished runs
+        // that `--resume` can use.
+        if self.staging.exists() && !self.staging.join(JOURNAL).exists() {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
     }
@@ -95,23 +89,30 @@ mod tests {
     fn folder_appears_only_on_commit_and_never_clobbers_foreign_folders() {
         let tmp = tempfile::tempdir().unwrap();
         let target = tmp.path().join("run");
-        let out = OutputDir::create(&target).unwrap();
+        let out = OutputDir::create(&target, false).unwrap();
         std::fs::write(out.path("manifest.json"), "{}").unwrap();
         assert!(!target.exists());
         out.commit().unwrap();
         assert!(target.join("manifest.json").is_file());
         // Replacing our own output works; dropping without commit leaves the old one.
-        let again = OutputDir::create(&target).unwrap();
+        let again = OutputDir::create(&target, false).unwrap();
         drop(again);
         assert!(target.join("manifest.json").is_file());
         assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
-        // A killed run's staging folder is cleared by the next run into the same target.
-        let stale = tmp.path().join(".run.partial-1");
-        std::fs::create_dir(&stale).unwrap();
-        drop(OutputDir::create(&target).unwrap());
-        assert!(!stale.exists());
+        // An interrupted run's partial folder survives with its journal, for --resume, and is
+        // cleared by the next run without it.
+        let out = OutputDir::create(&target, false).unwrap();
+        std::fs::write(out.path(JOURNAL), "{}").unwrap();
+        let staging = out.path("");
+        drop(out);
+        assert!(staging.join(JOURNAL).is_file());
+        let resumed = OutputDir::create(&target, true).unwrap();
+        assert!(resumed.path(JOURNAL).is_file());
+        drop(resumed);
+        drop(OutputDir::create(&target, false).unwrap());
+        assert!(!staging.exists());
         let foreign = tmp.path().join("mine");
         std::fs::create_dir(&foreign).unwrap();
-        assert!(OutputDir::create(&foreign).is_err());
+        assert!(OutputDir::create(&foreign, false).is_err());
     }
 }

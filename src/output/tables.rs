@@ -1,8 +1,9 @@
-//! The CSV tables: `daily.csv` and `runs.csv` stream replicate by replicate; `summary.csv` and
-//! `curves.csv` are reduced at the end, in replicate order.
+//! The CSV tables: `daily.csv` and `runs.csv` stream replicate by replicate into one part file per
+//! arm, joined in arm order at the end; `summary.csv` and `curves.csv` are reduced at the end, in
+//! replicate order.
 
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -68,12 +69,16 @@ pub struct CurvePoint {
     pub p95: f64,
 }
 
-/// Writes the tables of one variant as replicates arrive.
+/// Collects one arm's runs as they arrive: streams its `daily.csv` and `runs.csv` rows into part
+/// files (joined in arm order by [`assemble`]) and keeps the values `summary.csv` and
+/// `curves.csv` need.
 pub struct Tables {
-    variant: String,
+    /// The arm's identity columns (variant, and with a sweep the point and swept values).
+    id: Vec<String>,
     daily: Option<csv::Writer<BufWriter<File>>>,
     runs: csv::Writer<BufWriter<File>>,
-    metrics: Vec<String>,
+    /// The `runs.csv` metric columns (shared by every arm).
+    columns: Vec<String>,
     values: Vec<Vec<Option<f64>>>,
     /// `curves[series][day]` = values over replicates.
     curves: Vec<Vec<Vec<f64>>>,
@@ -89,9 +94,9 @@ fn csv_error(path: &Path, e: &csv::Error) -> Error {
     Error::io("write", path, std::io::Error::other(e.to_string()))
 }
 
-/// Header of `daily.csv`.
+/// Header of `daily.csv` after the identity columns.
 pub fn daily_header() -> Vec<String> {
-    let mut h: Vec<String> = ["variant", "replicate", "day"].map(String::from).to_vec();
+    let mut h: Vec<String> = ["replicate", "day"].map(String::from).to_vec();
     h.extend(Stage::ALL.iter().map(|s| s.name().to_string()));
     h.push("customers".into());
     h.push("new_customers".into());
@@ -136,12 +141,10 @@ pub fn daily_header() -> Vec<String> {
     h
 }
 
-fn daily_record(variant: &str, replicate: u64, r: &DayRow) -> Vec<String> {
-    let mut v = vec![
-        variant.to_string(),
-        replicate.to_string(),
-        r.day.to_string(),
-    ];
+fn daily_record(id: &[String], replicate: u64, r: &DayRow) -> Vec<String> {
+    let mut v = id.to_vec();
+    v.push(replicate.to_string());
+    v.push(r.day.to_string());
     v.extend(r.stages.iter().map(u32::to_string));
     v.push(r.customers.to_string());
     v.push(r.new_customers_total().to_string());
@@ -177,30 +180,26 @@ fn daily_record(variant: &str, replicate: u64, r: &DayRow) -> Vec<String> {
 }
 
 impl Tables {
-    /// Opens `daily.csv` (unless `with_daily` is false) and `runs.csv` in `dir`.
+    /// Starts the tables of the arm with identity columns `id`, streaming into `runs_part` and
+    /// (unless `None`) `daily_part`; `columns` are the `runs.csv` metrics.
     ///
     /// # Errors
     /// [`Error::Io`] if a file cannot be created.
-    pub fn create(dir: &dyn Fn(&str) -> PathBuf, variant: &str, with_daily: bool) -> Result<Self> {
-        let daily_path = dir("daily.csv");
-        let runs_path = dir("runs.csv");
-        let mut daily = if with_daily {
-            Some(writer(&daily_path)?)
-        } else {
-            None
-        };
-        if let Some(w) = &mut daily {
-            w.write_record(daily_header())
-                .map_err(|e| csv_error(&daily_path, &e))?;
-        }
+    pub fn create(
+        id: Vec<String>,
+        columns: Vec<String>,
+        daily_part: Option<PathBuf>,
+        runs_part: PathBuf,
+    ) -> Result<Self> {
+        let daily = daily_part.as_deref().map(writer).transpose()?;
         Ok(Self {
-            variant: variant.to_string(),
+            id,
             daily,
-            runs: writer(&runs_path)?,
-            metrics: Vec::new(),
-            values: Vec::new(),
+            runs: writer(&runs_part)?,
+            values: vec![Vec::new(); columns.len()],
+            columns,
             curves: vec![Vec::new(); CURVES.len()],
-            paths: (daily_path, runs_path),
+            paths: (daily_part.unwrap_or_default(), runs_part),
         })
     }
 
@@ -211,23 +210,16 @@ impl Tables {
     pub fn record(&mut self, out: &RunOutput) -> Result<()> {
         if let Some(w) = &mut self.daily {
             for row in &out.rows {
-                w.write_record(daily_record(&self.variant, out.replicate, row))
+                w.write_record(daily_record(&self.id, out.replicate, row))
                     .map_err(|e| csv_error(&self.paths.0, &e))?;
             }
         }
-        if self.metrics.is_empty() {
-            self.metrics = out.summary.values.iter().map(|(k, _)| k.clone()).collect();
-            self.values = vec![Vec::new(); self.metrics.len()];
-            let mut header = vec!["variant".to_string(), "replicate".to_string()];
-            header.extend(self.metrics.iter().map(|m| (*m).to_string()));
-            self.runs
-                .write_record(header)
-                .map_err(|e| csv_error(&self.paths.1, &e))?;
-        }
-        let mut record = vec![self.variant.clone(), out.replicate.to_string()];
-        for (i, (_, v)) in out.summary.values.iter().enumerate() {
-            record.push(number(*v));
-            self.values[i].push(*v);
+        let mut record = self.id.clone();
+        record.push(out.replicate.to_string());
+        for (i, column) in self.columns.iter().enumerate() {
+            let v = out.summary.get(column);
+            record.push(number(v));
+            self.values[i].push(v);
         }
         self.runs
             .write_record(record)
@@ -246,13 +238,12 @@ impl Tables {
         Ok(())
     }
 
-    /// Per-metric summaries, in column order.
-    fn summaries(&self) -> Vec<(String, Option<Summary>)> {
-        self.metrics
+    /// The values of `metric` by replicate (empty if it is not a column).
+    pub fn values(&self, metric: &str) -> &[Option<f64>] {
+        self.columns
             .iter()
-            .zip(&self.values)
-            .map(|(m, v)| (m.clone(), Summary::of(v.iter().copied())))
-            .collect()
+            .position(|c| c == metric)
+            .map_or(&[], |i| &self.values[i])
     }
 
     /// Mean and percentile band of `series` (one of [`CURVES`]) per day.
@@ -277,12 +268,11 @@ impl Tables {
             .collect()
     }
 
-    /// Flushes the streamed files, writes `summary.csv` and `curves.csv`, and returns what they
-    /// hold (each computed once).
+    /// Flushes the part files and reduces the arm's summaries and curves.
     ///
     /// # Errors
     /// [`Error::Io`] if writing fails.
-    pub fn finish(mut self, dir: &dyn Fn(&str) -> PathBuf) -> Result<Finished> {
+    pub fn finish(mut self) -> Result<Finished> {
         if let Some(w) = &mut self.daily {
             w.flush()
                 .map_err(|e| Error::io("write", &self.paths.0, e))?;
@@ -290,10 +280,69 @@ impl Tables {
         self.runs
             .flush()
             .map_err(|e| Error::io("write", &self.paths.1, e))?;
-        let path = dir("summary.csv");
+        let summaries = self
+            .columns
+            .iter()
+            .zip(&self.values)
+            .map(|(m, v)| (m.clone(), Summary::of(v.iter().copied())))
+            .collect();
+        let curves = CURVES
+            .iter()
+            .map(|&series| (series, self.curve(series)))
+            .collect();
+        Ok(Finished {
+            id: self.id,
+            summaries,
+            curves,
+        })
+    }
+}
+
+/// Writes `daily.csv` and `runs.csv` (the header, then every arm's part file in arm order),
+/// `summary.csv` and `curves.csv` into `dir`. `id_header` names the identity columns.
+///
+/// # Errors
+/// [`Error::Io`] if a file cannot be read or written.
+pub fn assemble(
+    dir: &dyn Fn(&str) -> PathBuf,
+    id_header: &[String],
+    columns: &[String],
+    parts: &[(Option<PathBuf>, PathBuf)],
+    arms: &[Finished],
+) -> Result<()> {
+    let join = |file: &str,
+                header: Vec<String>,
+                part: &dyn Fn(&(Option<PathBuf>, PathBuf)) -> Option<PathBuf>|
+     -> Result<()> {
+        let path = dir(file);
         let mut w = writer(&path)?;
-        let header = [
-            "variant",
+        w.write_record(header).map_err(|e| csv_error(&path, &e))?;
+        w.flush().map_err(|e| Error::io("write", &path, e))?;
+        let mut out = w
+            .into_inner()
+            .map_err(|e| Error::io("write", &path, e.into_error()))?;
+        for p in parts.iter().filter_map(part) {
+            let mut input = File::open(&p).map_err(|e| Error::io("read", &p, e))?;
+            std::io::copy(&mut input, &mut out).map_err(|e| Error::io("write", &path, e))?;
+            std::fs::remove_file(&p).map_err(|e| Error::io("remove", &p, e))?;
+        }
+        out.flush().map_err(|e| Error::io("write", &path, e))
+    };
+    if parts.iter().any(|p| p.0.is_some()) {
+        let mut header = id_header.to_vec();
+        header.extend(daily_header());
+        join("daily.csv", header, &|p| p.0.clone())?;
+    }
+    let mut header = id_header.to_vec();
+    header.push("replicate".into());
+    header.extend(columns.iter().cloned());
+    join("runs.csv", header, &|p| Some(p.1.clone()))?;
+
+    let path = dir("summary.csv");
+    let mut w = writer(&path)?;
+    let mut header = id_header.to_vec();
+    header.extend(
+        [
             "metric",
             "n",
             "mean",
@@ -304,11 +353,14 @@ impl Tables {
             "p05",
             "p50",
             "p95",
-        ];
-        w.write_record(header).map_err(|e| csv_error(&path, &e))?;
-        let summaries = self.summaries();
-        for (metric, s) in &summaries {
-            let mut rec = vec![self.variant.clone(), metric.clone()];
+        ]
+        .map(String::from),
+    );
+    w.write_record(header).map_err(|e| csv_error(&path, &e))?;
+    for arm in arms {
+        for (metric, s) in &arm.summaries {
+            let mut rec = arm.id.clone();
+            rec.push(metric.clone());
             match s {
                 Some(s) => {
                     rec.push(s.n.to_string());
@@ -332,34 +384,33 @@ impl Tables {
             }
             w.write_record(rec).map_err(|e| csv_error(&path, &e))?;
         }
-        w.flush().map_err(|e| Error::io("write", &path, e))?;
-        let path = dir("curves.csv");
-        let mut w = writer(&path)?;
-        w.write_record(["variant", "series", "day", "mean", "p05", "p50", "p95"])
-            .map_err(|e| csv_error(&path, &e))?;
-        let curves: Vec<(&'static str, Vec<CurvePoint>)> = CURVES
-            .iter()
-            .map(|&series| (series, self.curve(series)))
-            .collect();
-        for (series, points) in &curves {
+    }
+    w.flush().map_err(|e| Error::io("write", &path, e))?;
+
+    let path = dir("curves.csv");
+    let mut w = writer(&path)?;
+    let mut header = id_header.to_vec();
+    header.extend(["series", "day", "mean", "p05", "p50", "p95"].map(String::from));
+    w.write_record(header).map_err(|e| csv_error(&path, &e))?;
+    for arm in arms {
+        for (series, points) in &arm.curves {
             for p in points {
-                let mut rec = vec![
-                    self.variant.clone(),
-                    (*series).to_string(),
-                    p.day.to_string(),
-                ];
+                let mut rec = arm.id.clone();
+                rec.push((*series).to_string());
+                rec.push(p.day.to_string());
                 rec.extend([p.mean, p.p05, p.p50, p.p95].map(|x| number(Some(x))));
                 w.write_record(rec).map_err(|e| csv_error(&path, &e))?;
             }
         }
-        w.flush().map_err(|e| Error::io("write", &path, e))?;
-        Ok(Finished { summaries, curves })
     }
+    w.flush().map_err(|e| Error::io("write", &path, e))
 }
 
 /// What `summary.csv` and `curves.csv` hold, for the plots and the run report.
 #[derive(Debug, Clone)]
 pub struct Finished {
+    /// The arm's identity columns.
+    pub id: Vec<String>,
     /// Per-metric summaries, in column order.
     pub summaries: Vec<(String, Option<Summary>)>,
     /// Each series of [`CURVES`] with its points by day.
@@ -399,6 +450,9 @@ mod tests {
     #[test]
     fn daily_header_matches_records() {
         let row = DayRow::default();
-        assert_eq!(daily_header().len(), daily_record("base", 0, &row).len());
+        assert_eq!(
+            daily_header().len() + 1,
+            daily_record(&["base".into()], 0, &row).len()
+        );
     }
 }

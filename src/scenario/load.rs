@@ -40,9 +40,29 @@ impl LoadedScenario {
     /// # Errors
     /// As [`LoadedScenario::load`], without the I/O error.
     pub fn from_text(text: &str, path: &Path, sets: &[String]) -> Result<Self> {
-        let source = Source { text, path, sets };
+        let table = parse_table(text, path)?;
+        Self::from_table(table, text, path, sets, &Layers::default())
+    }
+
+    /// Builds the scenario from `table`, the file `text` (at `path`) with `layers` already merged
+    /// in, applying `sets` on top; errors name the layer a key came from.
+    ///
+    /// # Errors
+    /// As [`LoadedScenario::from_text`].
+    pub fn from_table(
+        mut table: toml::Table,
+        text: &str,
+        path: &Path,
+        sets: &[String],
+        layers: &Layers<'_>,
+    ) -> Result<Self> {
+        let source = Source {
+            text,
+            path,
+            sets,
+            layers,
+        };
         let spans = DeTable::parse(text).map_err(|e| source.syntax_error(&e))?;
-        let mut table: toml::Table = toml::from_str(text).map_err(|e| source.syntax_error(&e))?;
         for set in sets {
             apply_set(&mut table, set)?;
         }
@@ -72,21 +92,62 @@ impl LoadedScenario {
     }
 }
 
+/// Parses scenario text into a TOML table.
+///
+/// # Errors
+/// [`Error::Input`] naming the line of a syntax error.
+pub fn parse_table(text: &str, path: &Path) -> Result<toml::Table> {
+    toml::from_str(text).map_err(|e| syntax_error(text, path, &e))
+}
+
+fn syntax_error(text: &str, path: &Path, e: &toml::de::Error) -> Error {
+    let line = e.span().map_or(0, |s| line_of(text, s.start));
+    let message = e.message().trim().replace('\n', "; ");
+    Error::Input(format!(
+        "{}:{line}: invalid TOML: {message}",
+        path.display()
+    ))
+}
+
+/// The layers merged onto a file's base scenario, so that an error names where its key came from.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Layers<'a> {
+    /// The variant's name and its override table (`[variants.<name>]`).
+    pub variant: Option<(&'a str, &'a toml::Table)>,
+    /// The sweep point's number and its `(dotted key, value)` settings.
+    pub point: Option<(usize, &'a [(String, toml::Value)])>,
+}
+
+/// Does the dotted error `key` concern the setting `set` (the same key, inside it, or above it)?
+fn concerns(key: &str, set: &str) -> bool {
+    key == set || key.starts_with(&format!("{set}.")) || set.starts_with(&format!("{key}."))
+}
+
+/// Does the override table `over` set the dotted `key` (or a table above it)?
+fn overrides(over: &toml::Table, key: &str) -> bool {
+    let mut table = over;
+    for part in key.split('.') {
+        let name = part.split_once('[').map_or(part, |(n, _)| n);
+        match table.get(name) {
+            None => return false,
+            Some(toml::Value::Table(t)) => table = t,
+            Some(_) => return true,
+        }
+    }
+    true
+}
+
 /// The text being loaded, for error messages.
 struct Source<'a> {
     text: &'a str,
     path: &'a Path,
     sets: &'a [String],
+    layers: &'a Layers<'a>,
 }
 
 impl Source<'_> {
     fn syntax_error(&self, e: &toml::de::Error) -> Error {
-        let line = e.span().map_or(0, |s| line_of(self.text, s.start));
-        let message = e.message().trim().replace('\n', "; ");
-        Error::Input(format!(
-            "{}:{line}: invalid TOML: {message}",
-            self.path.display()
-        ))
+        syntax_error(self.text, self.path, e)
     }
 
     /// An error about the dotted key `key`, located in the file or attributed to `--set`.
@@ -96,18 +157,44 @@ impl Source<'_> {
         } else {
             format!("`{key}`: ")
         };
-        if let Some(set) = self.sets.iter().rev().find(|s| {
-            let k = s.split('=').next().unwrap_or("").trim();
-            key == k || key.starts_with(&format!("{k}.")) || k.starts_with(&format!("{key}."))
-        }) {
+        if let Some(set) = self
+            .sets
+            .iter()
+            .rev()
+            .find(|s| concerns(key, s.split('=').next().unwrap_or("").trim()))
+        {
             return Error::Input(format!(
                 "{}: --set {set}: {shown}{message}",
                 self.path.display()
             ));
         }
+        if let Some((i, settings)) = self.layers.point
+            && settings.iter().any(|(k, _)| concerns(key, k))
+        {
+            let point: Vec<String> = settings.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+            return Error::Input(format!(
+                "{}: sweep point {i} ({}): {shown}{message}",
+                self.path.display(),
+                point.join(", ")
+            ));
+        }
+        let (key, variant) = match self.layers.variant {
+            Some((name, over)) if overrides(over, key) => (format!("variants.{name}.{key}"), None),
+            Some((name, _)) => (key.to_string(), Some(name)),
+            None => (key.to_string(), None),
+        };
+        let shown = if shown.is_empty() {
+            shown
+        } else {
+            format!("`{key}`: ")
+        };
+        let within = variant.map_or(String::new(), |v| format!(" (in variant `{v}`)"));
         let line =
-            locate(spans, key).map_or(String::new(), |o| format!("{}:", line_of(self.text, o)));
-        Error::Input(format!("{}:{line} {shown}{message}", self.path.display()))
+            locate(spans, &key).map_or(String::new(), |o| format!("{}:", line_of(self.text, o)));
+        Error::Input(format!(
+            "{}:{line} {shown}{message}{within}",
+            self.path.display()
+        ))
     }
 }
 
@@ -161,8 +248,20 @@ fn apply_set(table: &mut toml::Table, set: &str) -> Result<()> {
         Ok(mut t) => t.remove("v").ok_or_else(|| bad("no value"))?,
         Err(_) => toml::Value::String(value.trim().to_string()),
     };
+    set_path(table, key, value).map_err(|why| bad(&why))
+}
+
+/// Sets the dotted `key` of `table` to `value`, creating tables on the way.
+///
+/// # Errors
+/// A message if a part of the path is not a table.
+pub fn set_path(
+    table: &mut toml::Table,
+    key: &str,
+    value: toml::Value,
+) -> std::result::Result<(), String> {
     let parts: Vec<&str> = key.split('.').collect();
-    let (last, parents) = parts.split_last().ok_or_else(|| bad("empty key"))?;
+    let (last, parents) = parts.split_last().ok_or("empty key")?;
     let mut cursor = table;
     for part in parents {
         let entry = cursor
@@ -170,7 +269,7 @@ fn apply_set(table: &mut toml::Table, set: &str) -> Result<()> {
             .or_insert_with(|| toml::Value::Table(toml::Table::new()));
         cursor = entry
             .as_table_mut()
-            .ok_or_else(|| bad(&format!("`{part}` is not a table")))?;
+            .ok_or_else(|| format!("`{part}` is not a table"))?;
     }
     cursor.insert((*last).to_string(), value);
     Ok(())

@@ -7,6 +7,6 @@ pub mod schemes;
 pub mod validate;
 
 pub use dist::{Dist, Domain};
-pub use load::LoadedScenario;
+pub use load::{Layers, LoadedScenario, parse_table, set_path};
 pub use schema::*;
 pub use validate::compliance_flags;

@@ -15,6 +15,9 @@ pub use super::schemes::*;
 pub struct Scenario {
     /// Name of the experiment; also the default output folder `outputs/<name>/`.
     pub name: String,
+    /// The question the experiment answers, shown at the top of the report.
+    #[serde(default)]
+    pub description: String,
     /// Simulated days after day 0 (the seeding day).
     #[serde(default = "defaults::days")]
     pub days: u32,

@@ -1,0 +1,228 @@
+//! Paired comparison of a variant against its baseline: replicate r of both shares its graph,
+//! population and random draws, so the per-replicate difference cancels the common noise.
+
+use serde::Deserialize;
+
+use crate::metrics::stats::t_975;
+
+/// The `[compare]` table.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Compare {
+    /// The variant others are compared with (default `base`).
+    #[serde(default = "default_baseline")]
+    pub baseline: String,
+    /// The metric that ranks the variants.
+    #[serde(default = "default_objective")]
+    pub objective: String,
+    /// Metrics in `comparison.csv`.
+    #[serde(default = "default_metrics")]
+    pub metrics: Vec<String>,
+}
+
+impl Default for Compare {
+    fn default() -> Self {
+        Self {
+            baseline: default_baseline(),
+            objective: default_objective(),
+            metrics: default_metrics(),
+        }
+    }
+}
+
+fn default_baseline() -> String {
+    "base".into()
+}
+
+fn default_objective() -> String {
+    "net_cents".into()
+}
+
+fn default_metrics() -> Vec<String> {
+    [
+        "customers",
+        "gmv_cents",
+        "net_cents",
+        "roi",
+        "marketing_cost_cents",
+        "cac_cents",
+        "k_factor",
+        "retention_d30",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// Is a smaller value of `metric` better (costs, acquisition cost, time to grow)?
+pub fn lower_is_better(metric: &str) -> bool {
+    metric.starts_with("cac")
+        || metric.ends_with("_cost_cents")
+        || metric.starts_with("scheme_")
+        || matches!(
+            metric,
+            "ad_cents"
+                | "kol_cents"
+                | "incentive_cents"
+                | "discount_cents"
+                | "spend_cents"
+                | "cogs_cents"
+                | "days_to_half"
+                | "viral_cycle_days"
+                | "compliance_flags"
+        )
+}
+
+/// The paired comparison of one metric.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Paired {
+    /// Replicates where both values are defined.
+    pub n: usize,
+    /// Mean of the variant over those replicates.
+    pub mean_variant: f64,
+    /// Mean of the baseline over those replicates.
+    pub mean_baseline: f64,
+    /// Mean paired difference (variant − baseline).
+    pub diff: f64,
+    /// 95% interval of the mean paired difference (Student t on the differences).
+    pub diff_low: f64,
+    /// Upper end of that interval.
+    pub diff_high: f64,
+    /// 95% interval of the difference of means treating the runs as independent (Welch), to
+    /// show what pairing buys.
+    pub unpaired_low: f64,
+    /// Upper end of that interval.
+    pub unpaired_high: f64,
+    /// `diff / |mean_baseline|` (undefined when the baseline mean is 0).
+    pub relative: Option<f64>,
+    /// Probability that the variant is better on this metric, from the normal approximation to
+    /// the mean paired difference (flat prior): `Φ(±diff / se)`.
+    pub p_better: f64,
+}
+
+impl Paired {
+    /// Half-width of the paired interval.
+    pub fn half_width(&self) -> f64 {
+        (self.diff_high - self.diff_low) / 2.0
+    }
+}
+
+/// Compares `variant[r]` with `baseline[r]` over the replicates where both are defined; `None`
+/// with fewer than two such pairs.
+pub fn paired(
+    variant: &[Option<f64>],
+    baseline: &[Option<f64>],
+    lower_better: bool,
+) -> Option<Paired> {
+    let pairs: Vec<(f64, f64)> = variant
+        .iter()
+        .zip(baseline)
+        .filter_map(|(v, b)| Some(((*v)?, (*b)?)))
+        .collect();
+    let n = pairs.len();
+    if n < 2 {
+        return None;
+    }
+    let nf = n as f64;
+    let (mv, mb) = pairs
+        .iter()
+        .fold((0.0, 0.0), |(a, b), (v, w)| (a + v / nf, b + w / nf));
+    let diff = mv - mb;
+    let var = |f: &dyn Fn(&(f64, f64)) -> f64, m: f64| {
+        pairs.iter().map(|p| (f(p) - m).powi(2)).sum::<f64>() / (nf - 1.0)
+    };
+    let var_d = var(&|p| p.0 - p.1, diff);
+    let (var_v, var_b) = (var(&|p| p.0, mv), var(&|p| p.1, mb));
+    let se = (var_d / nf).sqrt();
+    let half = t_975(n - 1) * se;
+    let se_u = ((var_v + var_b) / nf).sqrt();
+    // Welch–Satterthwaite degrees of freedom for equal group sizes.
+    let df = if var_v + var_b > 0.0 {
+        ((var_v + var_b).powi(2) * (nf - 1.0) / (var_v.powi(2) + var_b.powi(2))).floor() as usize
+    } else {
+        2 * n - 2
+    };
+    let half_u = t_975(df.max(1)) * se_u;
+    let signed = if lower_better { -diff } else { diff };
+    let p_better = if se > 0.0 {
+        normal_cdf(signed / se)
+    } else if signed > 0.0 {
+        1.0
+    } else if signed < 0.0 {
+        0.0
+    } else {
+        0.5
+    };
+    Some(Paired {
+        n,
+        mean_variant: mv,
+        mean_baseline: mb,
+        diff,
+        diff_low: diff - half,
+        diff_high: diff + half,
+        unpaired_low: diff - half_u,
+        unpaired_high: diff + half_u,
+        relative: (mb != 0.0).then(|| diff / mb.abs()),
+        p_better,
+    })
+}
+
+/// The standard normal CDF, by the complementary error function (Numerical Recipes `erfcc`,
+/// relative error < 1.2e-7).
+pub fn normal_cdf(x: f64) -> f64 {
+    let z = x.abs() / std::f64::consts::SQRT_2;
+    let t = 1.0 / (1.0 + 0.5 * z);
+    let poly = -z * z - 1.265_512_23
+        + t * (1.000_023_68
+            + t * (0.374_091_96
+                + t * (0.096_784_18
+                    + t * (-0.186_288_06
+                        + t * (0.278_868_07
+                            + t * (-1.135_203_98
+                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
+    let erfc = t * poly.exp();
+    if x >= 0.0 {
+        1.0 - erfc / 2.0
+    } else {
+        erfc / 2.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normal_cdf_matches_known_values() {
+        assert!((normal_cdf(0.0) - 0.5).abs() < 1e-7);
+        assert!((normal_cdf(1.959_963_985) - 0.975).abs() < 1e-6);
+        assert!((normal_cdf(-1.0) - 0.158_655_254).abs() < 1e-6);
+    }
+
+    #[test]
+    fn paired_difference_matches_hand_computation() {
+        // differences 1, 2, 3: mean 2, sd 1, se 1/√3, t(2) = 4.302653
+        let v = [Some(11.0), Some(22.0), Some(33.0), None];
+        let b = [Some(10.0), Some(20.0), Some(30.0), Some(5.0)];
+        let p = paired(&v, &b, false).unwrap();
+        assert_eq!(p.n, 3);
+        assert!((p.diff - 2.0).abs() < 1e-12);
+        let half = 4.302_652_730 / 3f64.sqrt();
+        assert!((p.diff_high - (2.0 + half)).abs() < 1e-6, "{p:?}");
+        // the runs vary far more than their differences: the unpaired interval is much wider
+        assert!(p.unpaired_high - p.unpaired_low > 5.0 * (p.diff_high - p.diff_low));
+        assert!((p.relative.unwrap() - 0.1).abs() < 1e-12);
+        assert!(p.p_better > 0.97);
+        assert!(paired(&v, &b, true).unwrap().p_better < 0.03);
+        assert!(paired(&v[..1], &b[..1], false).is_none());
+    }
+
+    #[test]
+    fn identical_runs_give_a_zero_width_interval() {
+        let v = [Some(3.0), Some(5.0), Some(4.0)];
+        let p = paired(&v, &v, false).unwrap();
+        assert_eq!(
+            (p.diff, p.diff_low, p.diff_high, p.p_better),
+            (0.0, 0.0, 0.0, 0.5)
+        );
+    }
+}

@@ -1,0 +1,192 @@
+//! `comparison.csv` (every arm against its baseline, metric by metric, paired) and
+//! `ranking.csv` (every arm by the objective).
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::experiment::compare::{lower_is_better, paired};
+use crate::experiment::{Experiment, Paired};
+use crate::metrics::Summary;
+use crate::output::tables::number;
+
+/// One row of `comparison.csv`.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// The arm compared.
+    pub arm: usize,
+    /// Its baseline arm.
+    pub baseline: usize,
+    /// The metric.
+    pub metric: String,
+    /// The paired comparison (`None` with fewer than two defined pairs).
+    pub paired: Option<Paired>,
+}
+
+/// Compares every non-baseline arm with its baseline on every compared metric (the objective
+/// included); `values(arm, metric)` gives the per-replicate values.
+pub fn compare<'a>(
+    experiment: &Experiment,
+    values: &dyn Fn(usize, &str) -> &'a [Option<f64>],
+) -> Vec<Comparison> {
+    let mut metrics = experiment.compare.metrics.clone();
+    if !metrics.contains(&experiment.compare.objective) {
+        metrics.push(experiment.compare.objective.clone());
+    }
+    let mut rows = Vec::new();
+    for arm in 0..experiment.arms.len() {
+        let Some(baseline) = experiment.baseline_of(arm) else {
+            continue;
+        };
+        for m in &metrics {
+            rows.push(Comparison {
+                arm,
+                baseline,
+                metric: m.clone(),
+                paired: paired(values(arm, m), values(baseline, m), lower_is_better(m)),
+            });
+        }
+    }
+    rows
+}
+
+fn csv_error(path: &Path, e: &csv::Error) -> Error {
+    Error::io("write", path, std::io::Error::other(e.to_string()))
+}
+
+/// Writes `comparison.csv`; `ids[arm]` are the arm's identity columns under `id_header`.
+///
+/// # Errors
+/// [`Error::Io`] if writing fails.
+pub fn write_comparison(
+    path: &Path,
+    experiment: &Experiment,
+    id_header: &[String],
+    ids: &[Vec<String>],
+    rows: &[Comparison],
+) -> Result<()> {
+    let mut w = csv::Writer::from_path(path).map_err(|e| csv_error(path, &e))?;
+    let mut header = id_header.to_vec();
+    header.extend(
+        [
+            "baseline",
+            "metric",
+            "better",
+            "n",
+            "mean_variant",
+            "mean_baseline",
+            "diff",
+            "diff_ci95_low",
+            "diff_ci95_high",
+            "unpaired_ci95_low",
+            "unpaired_ci95_high",
+            "relative_change",
+            "p_better",
+        ]
+        .map(String::from),
+    );
+    w.write_record(header).map_err(|e| csv_error(path, &e))?;
+    for r in rows {
+        let mut rec = ids[r.arm].clone();
+        rec.push(experiment.arms[r.baseline].label());
+        rec.push(r.metric.clone());
+        rec.push(
+            if lower_is_better(&r.metric) {
+                "lower"
+            } else {
+                "higher"
+            }
+            .into(),
+        );
+        match &r.paired {
+            Some(p) => {
+                rec.push(p.n.to_string());
+                rec.extend(
+                    [
+                        Some(p.mean_variant),
+                        Some(p.mean_baseline),
+                        Some(p.diff),
+                        Some(p.diff_low),
+                        Some(p.diff_high),
+                        Some(p.unpaired_low),
+                        Some(p.unpaired_high),
+                        p.relative,
+                        Some(p.p_better),
+                    ]
+                    .map(number),
+                );
+            }
+            None => {
+                rec.extend(std::iter::once("0".into()).chain(std::iter::repeat_n(String::new(), 9)))
+            }
+        }
+        w.write_record(rec).map_err(|e| csv_error(path, &e))?;
+    }
+    w.flush().map_err(|e| Error::io("write", path, e))
+}
+
+/// Writes `ranking.csv`: every arm by its mean objective, best first (ties in arm order), with
+/// its 95% interval and the paired difference against its baseline.
+///
+/// # Errors
+/// [`Error::Io`] if writing fails.
+pub fn write_ranking(
+    path: &Path,
+    experiment: &Experiment,
+    id_header: &[String],
+    ids: &[Vec<String>],
+    objective: &[Option<Summary>],
+    rows: &[Comparison],
+) -> Result<()> {
+    let metric = &experiment.compare.objective;
+    let lower = lower_is_better(metric);
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    let key =
+        |a: usize| objective[a].map_or(f64::NEG_INFINITY, |s| if lower { -s.mean } else { s.mean });
+    order.sort_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
+    let mut w = csv::Writer::from_path(path).map_err(|e| csv_error(path, &e))?;
+    let mut header = vec!["rank".to_string()];
+    header.extend(id_header.iter().cloned());
+    header.extend(
+        [
+            "objective",
+            "mean",
+            "ci95_low",
+            "ci95_high",
+            "baseline",
+            "diff",
+            "diff_ci95_low",
+            "diff_ci95_high",
+            "p_better",
+        ]
+        .map(String::from),
+    );
+    w.write_record(header).map_err(|e| csv_error(path, &e))?;
+    for (rank, &a) in order.iter().enumerate() {
+        let mut rec = vec![(rank + 1).to_string()];
+        rec.extend(ids[a].iter().cloned());
+        rec.push(metric.clone());
+        let s = objective[a];
+        rec.extend(
+            [
+                s.map(|s| s.mean),
+                s.map(|s| s.ci95_low),
+                s.map(|s| s.ci95_high),
+            ]
+            .map(number),
+        );
+        let c = rows.iter().find(|r| r.arm == a && &r.metric == metric);
+        rec.push(c.map_or(String::new(), |c| experiment.arms[c.baseline].label()));
+        let p = c.and_then(|c| c.paired);
+        rec.extend(
+            [
+                p.map(|p| p.diff),
+                p.map(|p| p.diff_low),
+                p.map(|p| p.diff_high),
+                p.map(|p| p.p_better),
+            ]
+            .map(number),
+        );
+        w.write_record(rec).map_err(|e| csv_error(path, &e))?;
+    }
+    w.flush().map_err(|e| Error::io("write", path, e))
+}

@@ -1,0 +1,129 @@
+//! The run journal: every finished replicate of every arm, appended as one JSON line per run and
+//! flushed after each batch, so that an interrupted run (Ctrl-C, kill) loses nothing and
+//! `--resume` replays the finished runs instead of recomputing them.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::metrics::RunOutput;
+
+/// The first line: what the journal belongs to.
+#[derive(Debug, Serialize, Deserialize)]
+struct Header {
+    fingerprint: String,
+}
+
+/// One finished run.
+#[derive(Debug, Serialize, Deserialize)]
+struct Record {
+    arm: usize,
+    output: RunOutput,
+}
+
+/// An open journal.
+pub struct Journal {
+    path: PathBuf,
+    writer: BufWriter<File>,
+}
+
+/// Finished runs read back from a journal, by `(arm, replicate)`.
+pub type Finished = HashMap<(usize, u64), RunOutput>;
+
+impl Journal {
+    /// Starts a new journal at `path` for the experiment with `fingerprint`.
+    ///
+    /// # Errors
+    /// [`Error::Io`] if the file cannot be written.
+    pub fn create(path: &Path, fingerprint: &str) -> Result<Self> {
+        let file = File::create(path).map_err(|e| Error::io("create", path, e))?;
+        let mut journal = Self {
+            path: path.to_path_buf(),
+            writer: BufWriter::new(file),
+        };
+        journal.line(&Header {
+            fingerprint: fingerprint.to_string(),
+        })?;
+        journal.flush()?;
+        Ok(journal)
+    }
+
+    /// Reads the journal at `path` (a torn last line, from a kill mid-write, is dropped) and
+    /// starts it again with the runs it held.
+    ///
+    /// # Errors
+    /// [`Error::Input`] if there is no journal or it belongs to another experiment (changed
+    /// scenario, overrides or fission version); [`Error::Io`] if it cannot be rewritten.
+    pub fn resume(path: &Path, fingerprint: &str) -> Result<(Self, Finished)> {
+        let file = File::open(path).map_err(|_| {
+            Error::Input(format!(
+                "nothing to resume: `{}` does not exist (the run finished, or never started); \
+                 run again without --resume",
+                path.display()
+            ))
+        })?;
+        let mut lines = BufReader::new(file).lines();
+        let header: Option<Header> = lines
+            .next()
+            .and_then(std::result::Result::ok)
+            .and_then(|l| serde_json::from_str(&l).ok());
+        if header.is_none_or(|h| h.fingerprint != fingerprint) {
+            return Err(Error::Input(format!(
+                "cannot resume from `{}`: the scenario, its --set overrides or the fission \
+                 version changed since that run; run again without --resume",
+                path.display()
+            )));
+        }
+        let mut finished = Finished::new();
+        let mut records = Vec::new();
+        for line in lines {
+            let Some(record) = line
+                .ok()
+                .and_then(|l| serde_json::from_str::<Record>(&l).ok())
+            else {
+                break;
+            };
+            records.push(record);
+        }
+        let mut journal = Self::create(path, fingerprint)?;
+        for r in records {
+            journal.line(&r)?;
+            finished.insert((r.arm, r.output.replicate), r.output);
+        }
+        journal.flush()?;
+        Ok((journal, finished))
+    }
+
+    /// Appends a finished run of `arm` (call [`Journal::flush`] after a batch).
+    ///
+    /// # Errors
+    /// [`Error::Io`] if writing fails.
+    pub fn append(&mut self, arm: usize, output: &RunOutput) -> Result<()> {
+        #[derive(Serialize)]
+        struct RecordRef<'a> {
+            arm: usize,
+            output: &'a RunOutput,
+        }
+        self.line(&RecordRef { arm, output })
+    }
+
+    fn line(&mut self, value: &impl Serialize) -> Result<()> {
+        let io = |e| Error::io("write", &self.path, e);
+        serde_json::to_writer(&mut self.writer, value).map_err(|e| io(e.into()))?;
+        self.writer.write_all(b"\n").map_err(io)
+    }
+
+    /// Writes everything appended so far to the disk.
+    ///
+    /// # Errors
+    /// [`Error::Io`] if writing fails.
+    pub fn flush(&mut self) -> Result<()> {
+        self.writer
+            .flush()
+            .map_err(|e| Error::io("write", &self.path, e))
+    }
+}

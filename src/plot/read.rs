@@ -1,0 +1,67 @@
+//! Reading an output folder's CSVs back for [`super::redraw`].
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// A CSV file held in memory.
+pub struct Csv {
+    header: Vec<String>,
+    /// Records in file order.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Csv {
+    /// Reads `path`.
+    ///
+    /// # Errors
+    /// [`Error::Input`] if the file is missing or not CSV.
+    pub fn read(path: &Path) -> Result<Self> {
+        let bad = |e: &dyn std::fmt::Display| {
+            Error::Input(format!(
+                "{}: cannot read ({e}); is this a fission output folder?",
+                path.display()
+            ))
+        };
+        let mut r = csv::Reader::from_path(path).map_err(|e| bad(&e))?;
+        let header = r
+            .headers()
+            .map_err(|e| bad(&e))?
+            .iter()
+            .map(String::from)
+            .collect();
+        let rows = r
+            .records()
+            .map(|rec| rec.map(|r| r.iter().map(String::from).collect()))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| bad(&e))?;
+        Ok(Self { header, rows })
+    }
+
+    /// The column names.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// The text of column `name` in `row` ("" if there is no such column).
+    pub fn get<'a>(&self, row: &'a [String], name: &str) -> &'a str {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .and_then(|i| row.get(i))
+            .map_or("", String::as_str)
+    }
+
+    /// The number in column `name` of `row`, if any.
+    pub fn num(&self, row: &[String], name: &str) -> Option<f64> {
+        self.get(row, name).parse().ok()
+    }
+
+    /// The arm label of `row`: `variant`, or `variant@point` in a sweep.
+    pub fn arm(&self, row: &[String]) -> String {
+        match self.get(row, "point") {
+            "" => self.get(row, "variant").to_string(),
+            p => format!("{}@{p}", self.get(row, "variant")),
+        }
+    }
+}

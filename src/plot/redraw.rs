@@ -1,0 +1,346 @@
+//! Every chart of an output folder, drawn from its CSVs and manifest alone (`fission plot DIR`
+//! and the end of `fission run` use this same code).
+
+use std::path::Path;
+
+use super::bars::{Bar, Forest, ForestRow, Panel, Panels};
+use super::growth::{Lines, Series};
+use super::heatmap::Heatmap;
+use super::read::Csv;
+use super::save;
+use crate::error::{Error, Result};
+
+/// The funnel steps: (label, `runs.csv` metric).
+const FUNNEL: [(&str, &str); 4] = [
+    ("reached", "reached"),
+    ("customers", "customers"),
+    ("repeat customers", "repeat_customers"),
+    ("referrers", "referrers"),
+];
+
+/// Most arms drawn in one line chart (more would be unreadable).
+const MAX_LINES: usize = 12;
+
+/// Draws every chart of the output folder `dir` into `dir/plots/` (SVG and PNG).
+///
+/// # Errors
+/// [`Error::Input`] if `dir` is not a fission output folder; [`Error::Io`] if a chart cannot
+/// be written.
+pub fn redraw(dir: &Path) -> Result<()> {
+    let manifest_path = dir.join("manifest.json");
+    let manifest: serde_json::Value = std::fs::read_to_string(&manifest_path)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .ok_or_else(|| {
+            Error::Input(format!(
+                "{}: missing or unreadable; `fission plot` needs a folder written by `fission run`",
+                manifest_path.display()
+            ))
+        })?;
+    let name = manifest["name"].as_str().unwrap_or("fission");
+    let objective = manifest["objective"].as_str().unwrap_or("net_cents");
+    let plots = dir.join("plots");
+    std::fs::create_dir_all(&plots).map_err(|e| Error::io("create", &plots, e))?;
+    let summary = Csv::read(&dir.join("summary.csv"))?;
+    let curves = Csv::read(&dir.join("curves.csv"))?;
+    let mut arms: Vec<String> = Vec::new();
+    for row in &summary.rows {
+        let a = summary.arm(row);
+        if !arms.contains(&a) {
+            arms.push(a);
+        }
+    }
+    let arm_index = |a: &str| arms.iter().position(|x| x == a).unwrap_or(0);
+    let stat = |arm: &str, metric: &str| {
+        summary
+            .rows
+            .iter()
+            .find(|r| summary.arm(r) == arm && summary.get(r, "metric") == metric)
+            .and_then(|r| {
+                Some((
+                    summary.num(r, "mean")?,
+                    summary.num(r, "ci95_low")?,
+                    summary.num(r, "ci95_high")?,
+                ))
+            })
+    };
+    let curve = |arm: &str, series: &str| -> Vec<(f64, f64, f64, f64)> {
+        curves
+            .rows
+            .iter()
+            .filter(|r| curves.arm(r) == arm && curves.get(r, "series") == series)
+            .filter_map(|r| {
+                Some((
+                    curves.num(r, "day")?,
+                    curves.num(r, "mean")?,
+                    curves.num(r, "p05")?,
+                    curves.num(r, "p95")?,
+                ))
+            })
+            .collect()
+    };
+
+    // Growth curves: the stages of a single arm, or customers of every arm.
+    let series: Vec<Series> = if arms.len() == 1 {
+        ["customers", "active", "churned"]
+            .iter()
+            .enumerate()
+            .map(|(i, s)| Series {
+                label: (*s).into(),
+                colour: i,
+                points: curve(&arms[0], s),
+            })
+            .collect()
+    } else {
+        arms.iter()
+            .take(MAX_LINES)
+            .enumerate()
+            .map(|(i, a)| Series {
+                label: a.clone(),
+                colour: i,
+                points: curve(a, "customers"),
+            })
+            .collect()
+    };
+    let title = if arms.len() == 1 {
+        format!("{name} — members by stage")
+    } else {
+        format!("{name} — customers by variant")
+    };
+    save(
+        &plots.join("growth"),
+        &Lines {
+            title,
+            x_label: "day".into(),
+            y_label: "members".into(),
+            band: "p5–p95",
+            series,
+        },
+    )?;
+
+    // Cumulative GMV against cumulative marketing cost (first arm).
+    let money = [
+        ("cumulative GMV", "cumulative_gmv_cents"),
+        ("cumulative marketing cost", "cumulative_marketing_cents"),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (label, s))| Series {
+        label: (*label).into(),
+        colour: i,
+        points: curve(&arms[0], s),
+    })
+    .collect();
+    save(
+        &plots.join("gmv_vs_spend"),
+        &Lines {
+            title: format!("{name} — cumulative GMV vs marketing cost ({})", arms[0]),
+            x_label: "day".into(),
+            y_label: "cents".into(),
+            band: "p5–p95",
+            series: money,
+        },
+    )?;
+
+    // Funnel: one panel per step, one bar per arm.
+    let panels = |metrics: &[(&str, &str)], intervals: bool| -> Vec<Panel> {
+        metrics
+            .iter()
+            .map(|(label, metric)| Panel {
+                title: (*label).to_string(),
+                bars: arms
+                    .iter()
+                    .take(MAX_LINES)
+                    .enumerate()
+                    .filter_map(|(i, a)| {
+                        let (m, l, h) = stat(a, metric)?;
+                        Some(Bar {
+                            label: a.clone(),
+                            colour: i,
+                            value: m,
+                            interval: intervals.then_some((l, h)),
+                        })
+                    })
+                    .collect(),
+            })
+            .collect()
+    };
+    save(
+        &plots.join("funnel"),
+        &Panels {
+            title: format!("{name} — funnel (mean members per run)"),
+            panels: panels(&FUNNEL, false),
+        },
+    )?;
+    if arms.len() > 1 {
+        let compared: Vec<String> = manifest["compared_metrics"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|m| m.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let kpis: Vec<(&str, &str)> = compared
+            .iter()
+            .take(8)
+            .map(|m| (m.as_str(), m.as_str()))
+            .collect();
+        save(
+            &plots.join("kpis"),
+            &Panels {
+                title: format!("{name} — KPIs by variant (mean, 95% interval)"),
+                panels: panels(&kpis, true),
+            },
+        )?;
+    }
+
+    // Forest plot of the paired differences on the objective.
+    let comparison = Csv::read(&dir.join("comparison.csv"))?;
+    let rows: Vec<ForestRow> = comparison
+        .rows
+        .iter()
+        .filter(|r| comparison.get(r, "metric") == objective)
+        .take(30)
+        .filter_map(|r| {
+            let a = comparison.arm(r);
+            Some(ForestRow {
+                colour: arm_index(&a),
+                diff: comparison.num(r, "diff")?,
+                paired: (
+                    comparison.num(r, "diff_ci95_low")?,
+                    comparison.num(r, "diff_ci95_high")?,
+                ),
+                unpaired: (
+                    comparison.num(r, "unpaired_ci95_low")?,
+                    comparison.num(r, "unpaired_ci95_high")?,
+                ),
+                label: format!("{a} − {}", comparison.get(r, "baseline")),
+            })
+        })
+        .collect();
+    if !rows.is_empty() {
+        save(
+            &plots.join("forest"),
+            &Forest {
+                title: format!("{name} — paired difference in {objective} vs baseline"),
+                x_label: format!("{objective} difference (variant − baseline)"),
+                rows,
+            },
+        )?;
+    }
+
+    // Sweep response: one axis → curves; two axes → a heatmap per variant.
+    let axes: Vec<String> = summary
+        .header()
+        .iter()
+        .filter_map(|h| h.strip_prefix("param.").map(String::from))
+        .collect();
+    let mut variants: Vec<String> = Vec::new();
+    for r in &summary.rows {
+        let v = summary.get(r, "variant").to_string();
+        if !variants.contains(&v) {
+            variants.push(v);
+        }
+    }
+    let objective_rows = || {
+        summary
+            .rows
+            .iter()
+            .filter(|r| summary.get(r, "metric") == objective)
+    };
+    if axes.len() == 1 {
+        let key = format!("param.{}", axes[0]);
+        let series = variants
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let mut points: Vec<(f64, f64, f64, f64)> = objective_rows()
+                    .filter(|r| summary.get(r, "variant") == v)
+                    .filter_map(|r| {
+                        Some((
+                            summary.num(r, &key)?,
+                            summary.num(r, "mean")?,
+                            summary.num(r, "ci95_low")?,
+                            summary.num(r, "ci95_high")?,
+                        ))
+                    })
+                    .collect();
+                points.sort_by(|a, b| a.0.total_cmp(&b.0));
+                Series {
+                    label: v.clone(),
+                    colour: i,
+                    points,
+                }
+            })
+            .filter(|s| !s.points.is_empty())
+            .collect::<Vec<_>>();
+        if !series.is_empty() {
+            save(
+                &plots.join("sweep"),
+                &Lines {
+                    title: format!("{name} — {objective} by {}", axes[0]),
+                    x_label: axes[0].clone(),
+                    y_label: objective.into(),
+                    band: "95% interval",
+                    series,
+                },
+            )?;
+        }
+    } else if axes.len() == 2 {
+        let (kx, ky) = (format!("param.{}", axes[0]), format!("param.{}", axes[1]));
+        for v in &variants {
+            let cells: Vec<(String, String, f64)> = objective_rows()
+                .filter(|r| summary.get(r, "variant") == v)
+                .filter_map(|r| {
+                    Some((
+                        summary.get(r, &kx).to_string(),
+                        summary.get(r, &ky).to_string(),
+                        summary.num(r, "mean")?,
+                    ))
+                })
+                .collect();
+            let sorted = |i: usize| {
+                let mut vals: Vec<String> = Vec::new();
+                for c in &cells {
+                    let s = if i == 0 { &c.0 } else { &c.1 };
+                    if !vals.contains(s) {
+                        vals.push(s.clone());
+                    }
+                }
+                vals.sort_by(|a, b| match (a.parse::<f64>(), b.parse::<f64>()) {
+                    (Ok(x), Ok(y)) => x.total_cmp(&y),
+                    _ => a.cmp(b),
+                });
+                vals
+            };
+            let (xs, ys) = (sorted(0), sorted(1));
+            let grid = ys
+                .iter()
+                .map(|y| {
+                    xs.iter()
+                        .map(|x| {
+                            // The mean over sweep points that share this cell (random/lhs can repeat).
+                            let hits: Vec<f64> = cells
+                                .iter()
+                                .filter(|c| &c.0 == x && &c.1 == y)
+                                .map(|c| c.2)
+                                .collect();
+                            (!hits.is_empty()).then(|| hits.iter().sum::<f64>() / hits.len() as f64)
+                        })
+                        .collect()
+                })
+                .collect();
+            save(
+                &plots.join(format!("heatmap_{v}")),
+                &Heatmap {
+                    title: format!("{name} — mean {objective}, variant {v}"),
+                    x: (axes[0].clone(), xs),
+                    y: (axes[1].clone(), ys),
+                    cells: grid,
+                },
+            )?;
+        }
+    }
+    Ok(())
+}

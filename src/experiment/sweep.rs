@@ -250,7 +250,8 @@ impl Range {
         if self.integer {
             Value::Integer(x.round() as i64)
         } else {
-            Value::Float(x)
+            // 12 significant digits: 0.05 + 0.5 × 0.2 is 0.15, not 0.15000000000000002.
+            Value::Float(format!("{x:.11e}").parse().unwrap_or(x))
         }
     }
 }

@@ -77,7 +77,7 @@ fn validate_accepts_every_shipped_scenario() {
 }
 
 /// Writes `text` as a scenario next to a copy of the karate graph and runs it; returns stderr.
-fn bad_run(text: &str, extra_files: &[(&str, &str)]) -> String {
+pub fn bad_run(text: &str, extra_files: &[(&str, &str)]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let tmp = dir.path();
     std::fs::copy(data("karate.txt"), tmp.join("karate.txt")).unwrap();
@@ -113,13 +113,13 @@ fn bad_run(text: &str, extra_files: &[(&str, &str)]) -> String {
 }
 
 /// Asserts that the error message mentions every part.
-fn assert_mentions(e: &str, parts: &[&str]) {
+pub fn assert_mentions(e: &str, parts: &[&str]) {
     for part in parts {
         assert!(e.contains(part), "`{part}` missing from: {e}");
     }
 }
 
-const KARATE: &str = "name = \"bad\"\n[graph.edge_list]\npath = \"karate.txt\"\n[behaviour.p_buy]\nfriend = 0.1\n[share]\np_share = 1.0\n";
+pub const KARATE: &str = "name = \"bad\"\n[graph.edge_list]\npath = \"karate.txt\"\n[behaviour.p_buy]\nfriend = 0.1\n[share]\np_share = 1.0\n";
 
 #[test]
 fn unknown_key_is_named_with_line_and_suggestion() {

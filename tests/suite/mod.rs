@@ -1,6 +1,7 @@
 mod cli;
 mod common;
 mod determinism;
+mod experiments;
 mod incentives;
 mod invariants;
 mod reference;

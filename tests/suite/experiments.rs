@@ -1,0 +1,331 @@
+//! Variants, sweeps and paired comparison through the real binary: common random numbers,
+//! byte-identical output for any thread count and after an interrupted-then-resumed run,
+//! validation of every arm before anything runs, adaptive replicates, redrawing from the CSVs.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use super::cli::{KARATE, assert_mentions, bad_run, fission, scenarios};
+
+/// The shipped comparison, cut to 2,000 members and 40 days.
+const SMALL: [&str; 4] = ["--set", "graph.holme_kim.n=2000", "--set", "days=40"];
+
+fn run(out: &Path, scenario: &Path, extra: &[&str]) {
+    fission()
+        .arg("run")
+        .arg(scenario)
+        .args(["--quiet", "--out"])
+        .arg(out)
+        .args(extra)
+        .assert()
+        .success();
+}
+
+fn read(dir: &Path, file: &str) -> String {
+    std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+/// `file`'s rows of `variant`, without the variant column.
+fn rows_of(dir: &Path, file: &str, variant: &str) -> Vec<String> {
+    read(dir, file)
+        .lines()
+        .filter_map(|l| l.strip_prefix(&format!("{variant},")).map(String::from))
+        .collect()
+}
+
+fn column(dir: &Path, file: &str, name: &str) -> Vec<String> {
+    let mut r = csv::Reader::from_path(dir.join(file)).unwrap();
+    let i = r.headers().unwrap().iter().position(|h| h == name).unwrap();
+    r.records().map(|x| x.unwrap()[i].to_string()).collect()
+}
+
+#[test]
+fn never_triggered_variant_reproduces_the_baseline_and_pairing_narrows_intervals() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("c");
+    let file = scenarios().join("compare_incentives.toml");
+    run(&out, &file, &[&SMALL[..], &["--replicates", "60"]].concat());
+    for f in ["runs.csv", "daily.csv"] {
+        let base = rows_of(&out, f, "base");
+        assert!(!base.is_empty());
+        assert_eq!(base, rows_of(&out, f, "never_triggered"), "{f}");
+        assert_ne!(
+            base,
+            rows_of(&out, f, "referral"),
+            "{f}: a scheme that runs changes results"
+        );
+    }
+    // comparison.csv: the never-triggered variant differs by exactly zero; the paired interval
+    // of every scheme is much narrower than the unpaired one.
+    let mut r = csv::Reader::from_path(out.join("comparison.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let at = |rec: &csv::StringRecord, name: &str| {
+        rec[h.iter().position(|x| x == name).unwrap()].to_string()
+    };
+    let num = |rec: &csv::StringRecord, name: &str| at(rec, name).parse::<f64>().unwrap();
+    let mut checked = 0;
+    for rec in r.records().map(Result::unwrap) {
+        if at(&rec, "metric") != "net_cents" {
+            continue;
+        }
+        let paired = num(&rec, "diff_ci95_high") - num(&rec, "diff_ci95_low");
+        let unpaired = num(&rec, "unpaired_ci95_high") - num(&rec, "unpaired_ci95_low");
+        if at(&rec, "variant") == "never_triggered" {
+            assert_eq!((num(&rec, "diff"), paired), (0.0, 0.0));
+        } else {
+            assert!(
+                paired < 0.8 * unpaired,
+                "{rec:?}: paired {paired} vs unpaired {unpaired}"
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 3);
+    let report = read(&out, "report.md");
+    assert_mentions(
+        &report,
+        &[
+            "Ranking by net_cents",
+            "unpaired 95% CI",
+            "Paired vs unpaired",
+            "--replicates 60",
+        ],
+    );
+    for plot in ["growth", "kpis", "forest", "funnel", "gmv_vs_spend"] {
+        assert!(
+            out.join(format!("plots/{plot}.svg")).is_file(),
+            "{plot}.svg"
+        );
+        assert!(
+            out.join(format!("plots/{plot}.png")).is_file(),
+            "{plot}.png"
+        );
+    }
+    assert!(
+        read(&out, "report.html").contains("<svg"),
+        "report.html inlines the charts"
+    );
+}
+
+#[test]
+fn threads_and_an_interrupted_then_resumed_run_give_identical_tables() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenarios().join("compare_incentives.toml");
+    let args: Vec<&str> = [
+        &SMALL[..],
+        &["--replicates", "200", "--set", "graph.holme_kim.n=3000"],
+    ]
+    .concat();
+    let (one, two, resumed) = (
+        tmp.path().join("one"),
+        tmp.path().join("two"),
+        tmp.path().join("resumed"),
+    );
+    run(&one, &file, &[&args[..], &["--threads", "1"]].concat());
+    run(&two, &file, &[&args[..], &["--threads", "2"]].concat());
+    let tables = [
+        "runs.csv",
+        "summary.csv",
+        "comparison.csv",
+        "ranking.csv",
+        "curves.csv",
+        "daily.csv",
+    ];
+    for f in tables {
+        assert!(
+            read(&one, f) == read(&two, f),
+            "{f} differs between 1 and 2 threads"
+        );
+    }
+
+    // Kill a run once its journal holds finished runs, then resume it.
+    let journal = tmp.path().join(".resumed.partial/journal.jsonl");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_fission"))
+        .arg("run")
+        .arg(&file)
+        .args(&args)
+        .args(["--threads", "1", "--quiet", "--out"])
+        .arg(&resumed)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while std::fs::read_to_string(&journal).map_or(0, |t| t.lines().count()) < 2 {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the run never journalled"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "the run was killed before it finished");
+    assert!(
+        !resumed.exists(),
+        "an interrupted run leaves no finished-looking folder"
+    );
+    let kept = std::fs::read_to_string(&journal).unwrap().lines().count() - 1;
+    assert!(kept >= 1 && kept < 1000, "{kept} runs journalled of 1000");
+    run(
+        &resumed,
+        &file,
+        &[&args[..], &["--threads", "2", "--resume"]].concat(),
+    );
+    for f in tables {
+        assert!(
+            read(&one, f) == read(&resumed, f),
+            "{f} differs after resuming"
+        );
+    }
+    assert!(!journal.exists());
+    // Nothing left to resume.
+    let out = fission()
+        .arg("run")
+        .arg(&file)
+        .args(&args)
+        .args(["--quiet", "--resume", "--out"])
+        .arg(tmp.path().join("fresh"))
+        .assert()
+        .code(2);
+    assert_mentions(
+        &String::from_utf8_lossy(&out.get_output().stderr),
+        &["nothing to resume"],
+    );
+}
+
+#[test]
+fn a_bad_sweep_point_fails_before_anything_runs_and_names_the_point() {
+    let text = format!(
+        "{KARATE}[sweep]\n[sweep.axes]\n\"share.reach\" = [0.2, 0.5, 1.5]\n\"days\" = [5, 10]\n"
+    );
+    let e = bad_run(&text, &[]);
+    assert_mentions(
+        &e,
+        &[
+            "sweep point 4",
+            "share.reach = 1.5",
+            "share.reach",
+            "[0, 1]",
+        ],
+    );
+}
+
+#[test]
+fn a_typo_in_a_variant_names_the_variant_and_its_line() {
+    let text = format!("{KARATE}[variants.rich.referal]\ninviter_reward_cents = 100\n");
+    let e = bad_run(&text, &[]);
+    assert_mentions(
+        &e,
+        &[
+            "bad.toml:8:",
+            "variants.rich.referal",
+            "unknown key",
+            "did you mean `referral`",
+        ],
+    );
+    let text = format!("{KARATE}[variants.rich.share]\np_share = 2.0\n");
+    assert_mentions(
+        &bad_run(&text, &[]),
+        &["bad.toml:9:", "variants.rich.share.p_share"],
+    );
+    let text = format!("{KARATE}[compare]\nobjective = \"profit\"\n");
+    assert_mentions(
+        &bad_run(&text, &[]),
+        &["compare.objective", "unknown metric `profit`"],
+    );
+    let text = format!("{KARATE}[compare]\nbaseline = \"nope\"\n");
+    assert_mentions(
+        &bad_run(&text, &[]),
+        &["compare.baseline", "no variant `nope`"],
+    );
+}
+
+#[test]
+fn sweeps_add_param_columns_cross_variants_and_draw_response_curves() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("s.toml");
+    std::fs::copy(
+        super::common::data("karate.txt"),
+        tmp.path().join("karate.txt"),
+    )
+    .unwrap();
+    std::fs::write(
+        &file,
+        format!(
+            "replicates = 20\n{KARATE}[variants.wide.share]\nreach = 1.0\n[sweep]\nmode = \"grid\"\nsamples = 3\n\
+             [sweep.axes]\n\"behaviour.p_buy.friend\" = {{ min = 0.05, max = 0.25 }}\n"
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("o");
+    run(&out, &file, &[]);
+    let header = read(&out, "runs.csv").lines().next().unwrap().to_string();
+    assert!(
+        header.starts_with("variant,point,param.behaviour.p_buy.friend,replicate,"),
+        "{header}"
+    );
+    let values = column(&out, "summary.csv", "param.behaviour.p_buy.friend");
+    for v in ["0.05", "0.15", "0.25"] {
+        assert!(values.iter().any(|x| x == v), "{v} in {values:?}");
+    }
+    assert_eq!(column(&out, "runs.csv", "variant").len(), 2 * 3 * 20);
+    // base@1 and wide@1 are compared at the same point
+    let baselines = column(&out, "comparison.csv", "baseline");
+    assert!(
+        baselines.iter().all(|b| b.starts_with("base@")),
+        "{baselines:?}"
+    );
+    assert!(out.join("plots/sweep.svg").is_file());
+    // `fission plot` redraws every chart from the CSVs alone.
+    std::fs::remove_dir_all(out.join("plots")).unwrap();
+    std::fs::remove_file(out.join("report.html")).unwrap();
+    fission().arg("plot").arg(&out).assert().success();
+    assert!(out.join("plots/sweep.png").is_file() && out.join("plots/growth.svg").is_file());
+    assert!(out.join("report.html").is_file());
+}
+
+#[test]
+fn adaptive_replicates_stop_at_the_target_or_the_cap_and_say_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        super::common::data("karate.txt"),
+        tmp.path().join("karate.txt"),
+    )
+    .unwrap();
+    let manifest = |half_width: &str| {
+        let file = tmp.path().join(format!("a{half_width}.toml"));
+        std::fs::write(
+            &file,
+            format!(
+                "days = 6\nreplicates = {{ min = 10, max = 40, batch = 10, target = {{ metric = \"customers\", half_width = {half_width} }} }}\n\
+                 {KARATE}[seeding]\ncount = 3\n[variants.more.share]\nreach = 0.9\n"
+            ),
+        )
+        .unwrap();
+        let out = tmp.path().join(format!("o{half_width}"));
+        run(&out, &file, &[]);
+        serde_json::from_str::<serde_json::Value>(&read(&out, "manifest.json")).unwrap()
+    };
+    let loose = manifest("1000.0");
+    assert_eq!(loose["replicates"], 10);
+    assert!(
+        loose["stopped"]
+            .as_str()
+            .unwrap()
+            .starts_with("target reached"),
+        "{}",
+        loose["stopped"]
+    );
+    let tight = manifest("0.000001");
+    assert_eq!(tight["replicates"], 40);
+    assert!(
+        tight["stopped"]
+            .as_str()
+            .unwrap()
+            .starts_with("max reached"),
+        "{}",
+        tight["stopped"]
+    );
+}

@@ -32,3 +32,16 @@ measure quickstart_1m_180d scenarios/quickstart.toml \
 measure quickstart_10k_90d scenarios/quickstart.toml
 # The same 1M × 180-day market with group buy, referral and coupons on (issue target ≤ 4 s).
 measure schemes_1m_180d benches/scenarios/schemes_1m.toml
+# Issue 4 throughput: the shipped comparison (10,000 members × 90 days; base + 4 variants) at 250
+# replicates per arm = 1,250 runs, all outputs, plots and report, on every core (target < 60 s
+# for 4 variants × 250 replicates). Wall time of the whole command.
+start=$(date +%s.%N)
+"$bin" run scenarios/compare_incentives.toml --replicates 250 --quiet --out "$out/compare"
+end=$(date +%s.%N)
+python3 - "$out/compare/manifest.json" "$start" "$end" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+arms = len(m["arms"])
+print(f"{'compare_incentives_250':<28} {float(sys.argv[3]) - float(sys.argv[2]):9.1f} s wall for {arms} arms × {m['replicates']} replicates "
+      f"(simulate {m['timings_seconds']['simulate']:.1f} s, {m['threads'] or 'all'} threads)")
+PY

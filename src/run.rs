@@ -103,7 +103,7 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
 
     let id_header = id_header(&exp);
     let ids: Vec<Vec<String>> = exp.arms.iter().map(|a| arm_id(&exp, a)).collect();
-    let parts: Vec<(Option<PathBuf>, PathBuf)> = (0..exp.arms.len())
+    let parts: Vec<tables::Parts> = (0..exp.arms.len())
         .map(|i| {
             (
                 (!options.no_daily).then(|| dir.path(&format!("part-{i}.daily.csv"))),

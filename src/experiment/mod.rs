@@ -169,7 +169,11 @@ impl Experiment {
                     .map_err(|e| {
                     bad(&format!("replicates.{}", e.path()), &e.inner().to_string())
                 })?;
-                if a.min < 2 || a.max < a.min || a.batch == Some(0) || !(a.target.half_width > 0.0)
+                if a.min < 2
+                    || a.max < a.min
+                    || a.batch == Some(0)
+                    || a.target.half_width.is_nan()
+                    || a.target.half_width <= 0.0
                 {
                     return Err(bad(
                         "replicates",

@@ -56,6 +56,12 @@ pub struct Sweep {
 /// One sweep point: the value of every swept key.
 pub type Point = Vec<(String, Value)>;
 
+/// Named axes.
+type Axes = Vec<(String, Axis)>;
+
+/// Named zipped lists.
+type Zipped = Vec<(String, Vec<Value>)>;
+
 impl Sweep {
     /// Every swept key, in column order (axes, then zipped keys).
     pub fn keys(&self) -> Vec<String> {
@@ -63,8 +69,7 @@ impl Sweep {
     }
 
     /// The axes and zipped lists, checked.
-    #[allow(clippy::type_complexity)]
-    fn parsed(&self) -> Result<(Vec<(String, Axis)>, Vec<(String, Vec<Value>)>), String> {
+    fn parsed(&self) -> Result<(Axes, Zipped), String> {
         let axes = self
             .axes
             .iter()
@@ -234,7 +239,7 @@ impl Range {
         let (Some(lo), Some(hi)) = (num(min), num(max)) else {
             return Err("`min` and `max` must be numbers".into());
         };
-        if !(lo <= hi) {
+        if lo.is_nan() || hi.is_nan() || lo > hi {
             return Err(format!("`min` ({lo}) must not exceed `max` ({hi})"));
         }
         Ok(Self {

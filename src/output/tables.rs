@@ -298,6 +298,9 @@ impl Tables {
     }
 }
 
+/// An arm's part files: `daily.csv` rows (unless skipped) and `runs.csv` rows.
+pub type Parts = (Option<PathBuf>, PathBuf);
+
 /// Writes `daily.csv` and `runs.csv` (the header, then every arm's part file in arm order),
 /// `summary.csv` and `curves.csv` into `dir`. `id_header` names the identity columns.
 ///
@@ -307,27 +310,25 @@ pub fn assemble(
     dir: &dyn Fn(&str) -> PathBuf,
     id_header: &[String],
     columns: &[String],
-    parts: &[(Option<PathBuf>, PathBuf)],
+    parts: &[Parts],
     arms: &[Finished],
 ) -> Result<()> {
-    let join = |file: &str,
-                header: Vec<String>,
-                part: &dyn Fn(&(Option<PathBuf>, PathBuf)) -> Option<PathBuf>|
-     -> Result<()> {
-        let path = dir(file);
-        let mut w = writer(&path)?;
-        w.write_record(header).map_err(|e| csv_error(&path, &e))?;
-        w.flush().map_err(|e| Error::io("write", &path, e))?;
-        let mut out = w
-            .into_inner()
-            .map_err(|e| Error::io("write", &path, e.into_error()))?;
-        for p in parts.iter().filter_map(part) {
-            let mut input = File::open(&p).map_err(|e| Error::io("read", &p, e))?;
-            std::io::copy(&mut input, &mut out).map_err(|e| Error::io("write", &path, e))?;
-            std::fs::remove_file(&p).map_err(|e| Error::io("remove", &p, e))?;
-        }
-        out.flush().map_err(|e| Error::io("write", &path, e))
-    };
+    let join =
+        |file: &str, header: Vec<String>, part: &dyn Fn(&Parts) -> Option<PathBuf>| -> Result<()> {
+            let path = dir(file);
+            let mut w = writer(&path)?;
+            w.write_record(header).map_err(|e| csv_error(&path, &e))?;
+            w.flush().map_err(|e| Error::io("write", &path, e))?;
+            let mut out = w
+                .into_inner()
+                .map_err(|e| Error::io("write", &path, e.into_error()))?;
+            for p in parts.iter().filter_map(part) {
+                let mut input = File::open(&p).map_err(|e| Error::io("read", &p, e))?;
+                std::io::copy(&mut input, &mut out).map_err(|e| Error::io("write", &path, e))?;
+                std::fs::remove_file(&p).map_err(|e| Error::io("remove", &p, e))?;
+            }
+            out.flush().map_err(|e| Error::io("write", &path, e))
+        };
     if parts.iter().any(|p| p.0.is_some()) {
         let mut header = id_header.to_vec();
         header.extend(daily_header());

@@ -139,16 +139,22 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
         for chunk in jobs.chunks(BATCH) {
             let stored: Vec<Option<RunOutput>> =
                 chunk.iter().map(|job| finished.remove(job)).collect();
-            let outputs: Vec<Result<RunOutput>> = pool.install(|| {
+            // (output, whether it is new, i.e. not yet in the journal)
+            let outputs: Vec<(Result<RunOutput>, bool)> = pool.install(|| {
                 chunk
                     .par_iter()
                     .zip(stored)
-                    .map(|(&(a, r), s)| s.map_or_else(|| setups[a].run(r), Ok))
+                    .map(|(&(a, r), s)| match s {
+                        Some(out) => (Ok(out), false),
+                        None => (setups[a].run(r), true),
+                    })
                     .collect()
             });
-            for (&(a, _), out) in chunk.iter().zip(outputs) {
+            for (&(a, _), (out, new)) in chunk.iter().zip(outputs) {
                 let out = out.map_err(|e| in_arm(e, &exp.arms[a]))?;
-                journal.append(a, &out)?;
+                if new {
+                    journal.append(a, &out)?;
+                }
                 tables[a].record(&out)?;
             }
             journal.flush()?;

@@ -93,11 +93,6 @@ impl Setup {
         &self.graph
     }
 
-    /// The groups and KOL picks on the graph of replicate 0.
-    pub fn community(&self) -> &Community {
-        &self.community
-    }
-
     /// The KPI columns a replicate of this scenario reports (the `runs.csv` metrics).
     pub fn metrics(&self) -> Vec<String> {
         let rep = Replicate::new(self.scenario(), &self.graph, &self.community, 0);

@@ -270,11 +270,6 @@ impl Experiment {
         &self.arms[0].loaded.scenario.name
     }
 
-    /// The master seed (of the base).
-    pub fn seed(&self) -> u64 {
-        self.arms[0].loaded.scenario.seed
-    }
-
     /// The metrics the experiment reads: the compared ones, the objective, the adaptive target.
     pub fn wanted_metrics(&self) -> Vec<(&'static str, &str)> {
         let mut m: Vec<(&'static str, &str)> = self

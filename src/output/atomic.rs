@@ -51,11 +51,6 @@ impl OutputDir {
         self.staging.join(file)
     }
 
-    /// The final folder.
-    pub fn target(&self) -> &Path {
-        &self.target
-    }
-
     /// Moves the finished folder into place, replacing an earlier fission output.
     ///
     /// # Errors

@@ -426,14 +426,6 @@ impl Finished {
             .find(|(m, _)| m == metric)
             .and_then(|(_, s)| *s)
     }
-
-    /// The points of `series` (empty if it is not one of [`CURVES`]).
-    pub fn curve(&self, series: &str) -> &[CurvePoint] {
-        self.curves
-            .iter()
-            .find(|(s, _)| *s == series)
-            .map_or(&[], |(_, p)| p)
-    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::path::Path;
 use super::bars::{Bar, Forest, ForestRow, Panel, Panels};
 use super::growth::{Lines, Series};
 use super::heatmap::Heatmap;
-use super::read::Csv;
+use super::read::{self, Csv};
 use super::save;
 use crate::error::{Error, Result};
 
@@ -27,16 +27,7 @@ const MAX_LINES: usize = 12;
 /// [`Error::Input`] if `dir` is not a fission output folder; [`Error::Io`] if a chart cannot
 /// be written.
 pub fn redraw(dir: &Path) -> Result<()> {
-    let manifest_path = dir.join("manifest.json");
-    let manifest: serde_json::Value = std::fs::read_to_string(&manifest_path)
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .ok_or_else(|| {
-            Error::Input(format!(
-                "{}: missing or unreadable; `fission plot` needs a folder written by `fission run`",
-                manifest_path.display()
-            ))
-        })?;
+    let manifest = read::manifest(dir)?;
     let name = manifest["name"].as_str().unwrap_or("fission");
     let objective = manifest["objective"].as_str().unwrap_or("net_cents");
     let plots = dir.join("plots");

@@ -7,7 +7,7 @@ mod document;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::plot::read::Csv;
+use crate::plot::read::{self, Csv};
 use document::Block;
 
 /// Charts in the order the report shows them, with a caption.
@@ -54,16 +54,7 @@ pub fn write(dir: &Path) -> Result<()> {
 }
 
 fn blocks(dir: &Path) -> Result<Vec<Block>> {
-    let manifest_path = dir.join("manifest.json");
-    let m: serde_json::Value = std::fs::read_to_string(&manifest_path)
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .ok_or_else(|| {
-            Error::Input(format!(
-                "{}: missing or unreadable",
-                manifest_path.display()
-            ))
-        })?;
+    let m = read::manifest(dir)?;
     let text = |k: &str| m[k].as_str().unwrap_or("").to_string();
     let objective = text("objective");
     let mut b = vec![Block::Heading(
@@ -138,13 +129,6 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
     let ranking = Csv::read(&dir.join("ranking.csv"))?;
     let comparison = Csv::read(&dir.join("comparison.csv"))?;
     b.push(Block::Heading(2, format!("Ranking by {objective}")));
-    let ci = |lo: &str, hi: &str| {
-        if lo.is_empty() {
-            String::new()
-        } else {
-            format!("[{}, {}]", round(lo), round(hi))
-        }
-    };
     let mut rows = Vec::new();
     for r in &ranking.rows {
         let arm = ranking.arm(r);
@@ -153,28 +137,14 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
             .iter()
             .find(|c| comparison.arm(c) == arm && comparison.get(c, "metric") == objective)
             .map_or(String::new(), |c| {
-                ci(
-                    comparison.get(c, "unpaired_ci95_low"),
-                    comparison.get(c, "unpaired_ci95_high"),
-                )
+                interval(&comparison, c, "unpaired_ci95_low", "unpaired_ci95_high")
             });
         rows.push(vec![
             ranking.get(r, "rank").into(),
             arm,
-            format!(
-                "{} {}",
-                round(ranking.get(r, "mean")),
-                ci(ranking.get(r, "ci95_low"), ranking.get(r, "ci95_high"))
-            ),
+            estimate(&ranking, r, "mean", "ci95_low", "ci95_high"),
             ranking.get(r, "baseline").into(),
-            format!(
-                "{} {}",
-                round(ranking.get(r, "diff")),
-                ci(
-                    ranking.get(r, "diff_ci95_low"),
-                    ranking.get(r, "diff_ci95_high")
-                )
-            ),
+            estimate(&ranking, r, "diff", "diff_ci95_low", "diff_ci95_high"),
             unpaired,
             round(ranking.get(r, "p_better")),
         ]);
@@ -246,14 +216,7 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
                         comparison.get(c, "metric").into(),
                         round(comparison.get(c, "mean_baseline")),
                         round(comparison.get(c, "mean_variant")),
-                        format!(
-                            "{} {}",
-                            round(comparison.get(c, "diff")),
-                            ci(
-                                comparison.get(c, "diff_ci95_low"),
-                                comparison.get(c, "diff_ci95_high")
-                            )
-                        ),
+                        estimate(&comparison, c, "diff", "diff_ci95_low", "diff_ci95_high"),
                         comparison
                             .num(c, "relative_change")
                             .map_or(String::new(), |x| format!("{:+.1}%", 100.0 * x)),
@@ -317,6 +280,25 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
             .into(),
     ));
     Ok(b)
+}
+
+/// `value [low, high]` from the columns of `row` (just the value where there is no interval).
+fn estimate(csv: &Csv, row: &[String], value: &str, low: &str, high: &str) -> String {
+    format!(
+        "{} {}",
+        round(csv.get(row, value)),
+        interval(csv, row, low, high)
+    )
+    .trim_end()
+    .to_string()
+}
+
+/// `[low, high]` from the columns of `row`, or nothing where they are empty.
+fn interval(csv: &Csv, row: &[String], low: &str, high: &str) -> String {
+    match (csv.get(row, low), csv.get(row, high)) {
+        ("", _) | (_, "") => String::new(),
+        (lo, hi) => format!("[{}, {}]", round(lo), round(hi)),
+    }
 }
 
 /// A number from a CSV field, rounded for reading (4 significant digits; integers as they are).

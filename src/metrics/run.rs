@@ -208,7 +208,7 @@ impl RunSummary {
         }
         put("mean_lifetime_days", ratio(lifetime, f64::from(churned)));
         put("shares", some(sum(|r| r.shares)));
-        for ch in Channel::EXPOSURE {
+        for &ch in Channel::EXPOSURE {
             put(&format!("exposures_{}", ch.name()), some(exposures(ch)));
         }
         put("teams_opened", some(opened));

@@ -34,16 +34,8 @@ impl Channel {
         Channel::Team,
         Channel::Coupon,
     ];
-    /// Channels that carry exposures (every channel but `Seed`).
-    pub const EXPOSURE: [Channel; 7] = [
-        Channel::Ad,
-        Channel::Friend,
-        Channel::Group,
-        Channel::Operator,
-        Channel::Kol,
-        Channel::Team,
-        Channel::Coupon,
-    ];
+    /// Channels that carry exposures: every channel but `Seed`, which comes first in `ALL`.
+    pub const EXPOSURE: &'static [Channel] = Self::ALL.split_at(1).1;
 
     /// The name used in column suffixes and TOML keys.
     pub fn name(self) -> &'static str {
@@ -71,5 +63,16 @@ impl Channel {
             self,
             Channel::Group | Channel::Operator | Channel::Team | Channel::Coupon
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Channel;
+
+    #[test]
+    fn exposure_channels_are_all_but_seed() {
+        assert_eq!(Channel::EXPOSURE.len(), Channel::ALL.len() - 1);
+        assert!(!Channel::EXPOSURE.contains(&Channel::Seed));
     }
 }

@@ -10,6 +10,9 @@ use fission::engine::Setup;
 use fission::error::{Error, Result};
 use fission::experiment::Experiment;
 use fission::graph::{self, GraphStats};
+use fission::output::file::write_whole;
+use fission::preflight::{self, Limits};
+use fission::prepare::prepare;
 use fission::run::{RunOptions, run};
 use fission::scenario::LoadedScenario;
 
@@ -57,11 +60,11 @@ struct RunArgs {
     /// Override the number of replicates.
     #[arg(long)]
     replicates: Option<u32>,
-    /// Override the master seed.
-    #[arg(long)]
+    /// Override the master seed (0 to 9223372036854775807: seeds are TOML integers).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     seed: Option<u64>,
-    /// Worker threads (0 = all cores); results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads (0 = all cores, at most 256); results do not depend on it.
+    #[arg(long, default_value_t = 0, value_parser = threads)]
     threads: usize,
     /// Override any scenario key, e.g. --set share.reach=0.3 (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -76,6 +79,46 @@ struct RunArgs {
     /// an uninterrupted run.
     #[arg(long)]
     resume: bool,
+    /// Memory the run may use, e.g. 8G or 512M [default: the machine's available memory].
+    #[arg(long, value_name = "SIZE", value_parser = size)]
+    max_memory: Option<u64>,
+    /// Run even if the preflight estimate exceeds the memory or work limit.
+    #[arg(long)]
+    force: bool,
+}
+
+/// `--threads`: 0 to [`preflight::MAX_THREADS`].
+fn threads(text: &str) -> std::result::Result<usize, String> {
+    let n: usize = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a whole number"))?;
+    if n > preflight::MAX_THREADS {
+        return Err(format!(
+            "{n} threads is more than the {} fission starts; results do not depend on it, use 0 for \
+             every core",
+            preflight::MAX_THREADS
+        ));
+    }
+    Ok(n)
+}
+
+/// `--max-memory`: bytes, with an optional K, M, G or T suffix (powers of 1024).
+fn size(text: &str) -> std::result::Result<u64, String> {
+    let t = text.trim().trim_end_matches(['B', 'b']);
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, 'K' | 'k')) => (&t[..i], 10),
+        Some((i, 'M' | 'm')) => (&t[..i], 20),
+        Some((i, 'G' | 'g')) => (&t[..i], 30),
+        Some((i, 'T' | 't')) => (&t[..i], 40),
+        _ => (t, 0),
+    };
+    let x: f64 = digits
+        .trim()
+        .parse()
+        .ok()
+        .filter(|x: &f64| x.is_finite() && *x > 0.0)
+        .ok_or_else(|| format!("`{text}` is not a size such as 8G, 512M or 1000000"))?;
+    Ok((x * 2f64.powi(shift)) as u64)
 }
 
 #[derive(Debug, Subcommand)]
@@ -112,47 +155,37 @@ pub fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run_command(args),
         Command::Plot { dir } => {
+            fission::output::owner::check(&dir, false)?;
             fission::plot::redraw(&dir)?;
             fission::report::write(&dir)?;
             say(&format!(
                 "redrew {} and its report",
                 dir.join("plots").display()
-            ));
-            Ok(())
+            ))
         }
         Command::Validate { files } => {
             for f in files {
-                let exp = Experiment::load(&f, &[])?;
-                let mut setups: Vec<Setup> = Vec::new();
-                for arm in &exp.arms {
-                    setups.push(Setup::sharing(arm.loaded.clone(), &setups)?);
-                }
-                let g = setups[0].graph();
+                let p = prepare(&f, &[], &Limits::default())?;
+                let g = p.setups[0].graph();
                 say(&format!(
-                    "ok: {} ({}, {} arm(s), {} members, {} edges)",
+                    "ok: {} ({}, {} arm(s), {} members, {} edges; {})",
                     f.display(),
-                    exp.name(),
-                    exp.arms.len(),
+                    p.exp.name(),
+                    p.exp.arms.len(),
                     g.node_count(),
-                    g.edge_count()
-                ));
+                    g.edge_count(),
+                    p.estimate
+                ))?;
             }
             Ok(())
         }
         Command::Init { path } => {
-            if path.exists() {
-                return Err(Error::Input(format!(
-                    "`{}` exists; choose another path",
-                    path.display()
-                )));
-            }
-            std::fs::write(&path, STARTER).map_err(|e| Error::io("write", &path, e))?;
+            write_whole(&path, &|_| false, &mut |w| w.write_all(STARTER.as_bytes()))?;
             say(&format!(
                 "wrote {}; run it with: fission run {}",
                 path.display(),
-                path.display()
-            ));
-            Ok(())
+                quote(&path.to_string_lossy())
+            ))
         }
         Command::Graph(GraphCommand::Generate {
             kind,
@@ -170,44 +203,39 @@ pub fn execute(cli: Cli) -> Result<()> {
                     .ok_or_else(|| Error::Input(format!("--param {p}: expected KEY=VALUE")))?;
                 text.push_str(&format!("{} = {}\n", k.trim(), v.trim()));
             }
-            let loaded = LoadedScenario::from_text(&text, Path::new("<graph generate>"), &[])?;
+            let source = Path::new("<graph generate>");
+            let loaded = LoadedScenario::from_text(&text, source, &[])?;
+            let exp = Experiment::from_text(&text, source, &[])?;
+            preflight::check(&exp, &Limits::default())?;
             let g = graph::build(&loaded, 0)?;
-            let file = std::fs::File::create(&out).map_err(|e| Error::io("create", &out, e))?;
-            let mut w = std::io::BufWriter::new(file);
-            let io = |e| Error::io("write", &out, e);
-            writeln!(
-                w,
-                "# fission graph generate {kind} {} --seed {seed}",
-                params.join(" ")
-            )
-            .map_err(io)?;
-            writeln!(w, "# nodes {} edges {}", g.node_count(), g.edge_count()).map_err(io)?;
-            for (u, v) in g.edges() {
-                if g.is_strong(u, v) {
-                    writeln!(w, "{u} {v} strong")
-                } else {
-                    writeln!(w, "{u} {v}")
+            let ours = |first: Option<&str>| first.is_some_and(|l| l.starts_with(GENERATED));
+            write_whole(&out, &ours, &mut |w| {
+                writeln!(w, "{GENERATED} {kind} {} --seed {seed}", params.join(" "))?;
+                writeln!(w, "# nodes {} edges {}", g.node_count(), g.edge_count())?;
+                for (u, v) in g.edges() {
+                    if g.is_strong(u, v) {
+                        writeln!(w, "{u} {v} strong")?;
+                    } else {
+                        writeln!(w, "{u} {v}")?;
+                    }
                 }
-                .map_err(io)?;
-            }
-            w.flush().map_err(io)?;
+                Ok(())
+            })?;
             say(&format!(
                 "wrote {} ({} nodes, {} edges)",
                 out.display(),
                 g.node_count(),
                 g.edge_count()
-            ));
-            Ok(())
+            ))
         }
         Command::Graph(GraphCommand::Describe { file }) => {
             let g = if file.extension().is_some_and(|e| e == "toml") {
                 let exp = Experiment::load(&file, &[])?;
                 Setup::new(exp.arms[0].loaded.clone())?.graph().clone()
             } else {
-                graph::edge_list::read(&file, None)?
+                graph::edge_list::read(&file, None, None)?
             };
-            say(&GraphStats::with_clustering(&g).to_string());
-            Ok(())
+            say(&GraphStats::with_clustering(&g).to_string())
         }
     }
 }
@@ -227,16 +255,9 @@ fn run_command(args: RunArgs) -> Result<()> {
         sets,
         no_daily: args.no_daily,
         resume: args.resume,
-        command: std::env::args()
-            .map(|a| {
-                if a.contains(char::is_whitespace) {
-                    format!("'{a}'")
-                } else {
-                    a
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
+        command: command_line(),
+        max_memory: args.max_memory,
+        force: args.force,
     };
     let bar = ProgressBar::new(0);
     if args.quiet {
@@ -267,11 +288,35 @@ fn run_command(args: RunArgs) -> Result<()> {
     Ok(())
 }
 
-/// Prints a result line on stdout (the only place the program writes to stdout).
-#[expect(clippy::print_stdout, reason = "the CLI's results go to stdout")]
-fn say(text: &str) {
-    println!("{text}");
+/// The command line as a shell would read it back (each word quoted where needed), without
+/// `--resume`: the line that reproduces the run from scratch.
+fn command_line() -> String {
+    std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .filter(|a| a != "--resume")
+        .map(|a| quote(&a))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
+
+/// `word` quoted for a POSIX shell (`'…'` when it has anything special).
+fn quote(word: &str) -> String {
+    shlex::try_quote(word).map_or_else(|_| format!("{word:?}"), std::borrow::Cow::into_owned)
+}
+
+/// Prints a result line on stdout (the only place the program writes to stdout). A closed
+/// stdout (`fission validate … | head`) is an [`Error::Io`] of kind `BrokenPipe`, which `main`
+/// ends quietly.
+///
+/// # Errors
+/// [`Error::Io`] if stdout cannot be written.
+fn say(text: &str) -> Result<()> {
+    writeln!(std::io::stdout().lock(), "{text}")
+        .map_err(|e| Error::io("write", Path::new("<stdout>"), e))
+}
+
+/// The first line written by `fission graph generate`: how a file it may replace starts.
+const GENERATED: &str = "# fission graph generate";
 
 /// The scenario `fission init` writes.
 const STARTER: &str = include_str!("../scenarios/quickstart.toml");

@@ -41,6 +41,8 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod plot;
+pub mod preflight;
+pub mod prepare;
 pub mod report;
 pub mod rng;
 pub mod run;

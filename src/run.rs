@@ -12,11 +12,12 @@ use crate::experiment::compare::paired;
 use crate::experiment::{Arm, Experiment};
 use crate::graph::GraphStats;
 use crate::metrics::{RunOutput, Summary};
-use crate::output::OutputDir;
-use crate::output::atomic::JOURNAL;
 use crate::output::comparison::{self, Comparison};
-use crate::output::journal::{Finished, Journal};
+use crate::output::journal::{self, Finished, Journal};
 use crate::output::tables::{self, Tables, number};
+use crate::output::{OutputDir, target};
+use crate::preflight::Limits;
+use crate::prepare::{Prepared, fnv1a, hex, in_arm, prepare};
 use crate::scenario::Scenario;
 use crate::{plot, report};
 
@@ -37,8 +38,13 @@ pub struct RunOptions {
     pub no_daily: bool,
     /// Continue an interrupted run into the same folder.
     pub resume: bool,
-    /// The command line, recorded in the manifest and the report.
+    /// The command line, recorded in the manifest and the report (without `--resume`, shell
+    /// quoted).
     pub command: String,
+    /// Memory cap for the preflight (bytes; default the machine's available memory).
+    pub max_memory: Option<u64>,
+    /// Run even if the preflight estimate exceeds a limit.
+    pub force: bool,
 }
 
 /// What a finished run reports back.
@@ -65,38 +71,35 @@ pub struct RunReport {
 /// [`Error::Input`] for a bad scenario, variant, sweep point or graph (before anything runs);
 /// [`Error::Io`] if the outputs cannot be written.
 pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Result<RunReport> {
-    let exp = Experiment::load(path, &options.sets)?;
-    let started = Instant::now();
-    let mut setups: Vec<Setup> = Vec::with_capacity(exp.arms.len());
-    for arm in &exp.arms {
-        let setup = Setup::sharing(arm.loaded.clone(), &setups).map_err(|e| in_arm(e, arm))?;
-        setups.push(setup);
-    }
-    let columns = metric_columns(&exp, &setups)?;
-    let build_seconds = started.elapsed().as_secs_f64();
+    let limits = Limits {
+        threads: options.threads,
+        no_daily: options.no_daily,
+        resume: options.resume,
+        max_memory: options.max_memory,
+        force: options.force,
+    };
+    let prepared = prepare(path, &options.sets, &limits)?;
+    let inputs = prepared.inputs()?;
+    let Prepared {
+        exp,
+        setups,
+        columns,
+        build_seconds,
+        ..
+    } = prepared;
 
-    let target = options
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("outputs").join(exp.name()));
-    let dir = OutputDir::create(&target, options.resume)?;
-    let fingerprint = format!(
-        "{:016x}",
-        fnv1a(
-            format!(
-                "{}\n{}\n{:?}",
-                env!("CARGO_PKG_VERSION"),
-                exp.text,
-                exp.sets
-            )
-            .as_bytes()
-        )
-    );
+    let target = target::resolve(
+        &options
+            .out
+            .clone()
+            .unwrap_or_else(|| Path::new("outputs").join(exp.name())),
+    )?;
+    let dir = OutputDir::create(&target, options.resume, &options.command)?;
     let (mut journal, mut finished) = if options.resume {
-        Journal::resume(&dir.path(JOURNAL), &fingerprint)?
+        Journal::resume(&dir.path(journal::FILE), &inputs)?
     } else {
         (
-            Journal::create(&dir.path(JOURNAL), &fingerprint)?,
+            Journal::create(&dir.path(journal::FILE), &inputs)?,
             Finished::new(),
         )
     };
@@ -158,6 +161,9 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
                 tables[a].record(&out)?;
             }
             journal.flush()?;
+            for t in &mut tables {
+                t.spill()?;
+            }
             runs_done += chunk.len() as u64;
             progress(runs_done, arms * reps);
         }
@@ -212,6 +218,10 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
     let resolved = resolved_toml(&setups[0])?;
     write(&dir.path("scenario.resolved.toml"), &resolved)?;
     write(&dir.path("experiment.toml"), &exp.text)?;
+    let named = setups[0].graph().has_names();
+    if named {
+        member_ids(&dir.path("member_ids.csv"), setups[0].graph())?;
+    }
     let mean_customers = finished_arms[0]
         .summary("customers")
         .map_or(0.0, |s| s.mean);
@@ -224,14 +234,13 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
         done,
         [build_seconds, simulate_seconds],
         &rows,
+        named,
     );
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::Input(e.to_string()))?;
     write(&dir.path("manifest.json"), &text)?;
-    drop(journal);
-    std::fs::remove_file(dir.path(JOURNAL))
-        .map_err(|e| Error::io("remove", &dir.path(JOURNAL), e))?;
     plot::redraw(&dir.path(""))?;
     report::write(&dir.path(""))?;
+    drop(journal);
     let out = dir.commit()?;
     Ok(RunReport {
         out,
@@ -241,39 +250,6 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
         mean_customers,
         stopped,
     })
-}
-
-/// Names the arm in an error of one of its runs or its graph.
-fn in_arm(e: Error, arm: &Arm) -> Error {
-    match e {
-        Error::Input(m) if arm.variant != crate::experiment::BASE || arm.point.is_some() => {
-            Error::Input(format!("{m} (arm `{}`)", arm.label()))
-        }
-        other => other,
-    }
-}
-
-/// The `runs.csv` metric columns of every arm (in first-seen order), after checking that every
-/// metric the experiment reads is one of them.
-fn metric_columns(exp: &Experiment, setups: &[Setup]) -> Result<Vec<String>> {
-    let mut columns: Vec<String> = Vec::new();
-    for s in setups {
-        for m in s.metrics() {
-            if !columns.contains(&m) {
-                columns.push(m);
-            }
-        }
-    }
-    for (key, m) in exp.wanted_metrics() {
-        if !columns.iter().any(|c| c == m) {
-            return Err(Error::Input(format!(
-                "{}: `{key}`: unknown metric `{m}`; use a column of runs.csv, e.g. customers, \
-                 gmv_cents, net_cents, roi, cac_cents, k_factor, retention_d30",
-                exp.path.display()
-            )));
-        }
-    }
-    Ok(columns)
 }
 
 /// The 95% half-width that adaptive replicates watch for arm `a`: of its paired difference with
@@ -333,6 +309,7 @@ fn manifest(
     replicates: u64,
     [build, simulate]: [f64; 2],
     rows: &[Comparison],
+    named: bool,
 ) -> serde_json::Value {
     let s = setups[0].scenario();
     let arms: Vec<serde_json::Value> = exp
@@ -376,6 +353,9 @@ fn manifest(
     if !options.no_daily {
         files.insert(0, "daily.csv");
     }
+    if named {
+        files.push("member_ids.csv");
+    }
     serde_json::json!({
         "tool": "fission",
         "version": env!("CARGO_PKG_VERSION"),
@@ -397,7 +377,7 @@ fn manifest(
         "axes": exp.axes,
         "arms": arms,
         "comparisons": rows.len(),
-        "scenario_hash": format!("{:016x}", fnv1a(resolved.as_bytes())),
+        "scenario_hash": hex(fnv1a(resolved.as_bytes())),
         "graph": GraphStats::of(setups[0].graph()),
         "graph_resampled_per_replicate": s.graph.resample,
         "compliance_flags": setups.iter().flat_map(|x| crate::scenario::compliance_flags(x.scenario())).collect::<std::collections::BTreeSet<_>>(),
@@ -426,13 +406,19 @@ pub fn resolved_toml(setup: &Setup) -> Result<String> {
     ))
 }
 
-fn write(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).map_err(|e| Error::io("write", path, e))
+/// `member_ids.csv`: the dense member number of each name in the edge-list file.
+fn member_ids(path: &Path, graph: &crate::graph::SocialGraph) -> Result<()> {
+    let mut w = csv::Writer::from_path(path)
+        .map_err(|e| Error::io("write", path, std::io::Error::other(e.to_string())))?;
+    let io = |e: csv::Error| Error::io("write", path, std::io::Error::other(e.to_string()));
+    w.write_record(["member", "id"]).map_err(io)?;
+    for u in 0..graph.node_count() {
+        w.write_record([u.to_string(), graph.file_id(u)])
+            .map_err(io)?;
+    }
+    w.flush().map_err(|e| Error::io("write", path, e))
 }
 
-/// FNV-1a 64-bit hash (stable across platforms and versions).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+fn write(path: &Path, text: &str) -> Result<()> {
+    std::fs::write(path, text).map_err(|e| Error::io("write", path, e))
 }

@@ -70,7 +70,7 @@ impl Replicate<'_> {
             let buy = self.draws.day(Purpose::CampaignPurchase, day);
             let followers = self.draws.day(Purpose::KolSelect, i as u32);
             for &kol in posters {
-                self.row.ledger.kol_cents += camp.fee_cents;
+                self.row.ledger.book_kol(camp.fee_cents);
                 let graph = self.graph;
                 for &f in graph.neighbours(kol) {
                     self.expose(f, Channel::Kol, kol, camp.credibility, buy, kol);

@@ -292,6 +292,6 @@ impl Replicate<'_> {
         let before = u128::from(self.ad_impressions) * cpm / 1000;
         self.ad_impressions += ads.impressions_per_day;
         let after = u128::from(self.ad_impressions) * cpm / 1000;
-        self.row.ledger.ad_cents += (after - before) as i64;
+        self.row.ledger.book_ads((after - before) as i64);
     }
 }

@@ -56,10 +56,15 @@ impl Setup {
         let mut fixed = None;
         if !s.seeding.members.is_empty() {
             let mut ids = Vec::with_capacity(s.seeding.members.len());
-            for &m in &s.seeding.members {
+            for m in &s.seeding.members {
                 let id = graph.dense_id(m).ok_or_else(|| {
+                    let hint = if graph.has_names() {
+                        "; the edge list names its members, so give names as strings"
+                    } else {
+                        ""
+                    };
                     Error::Input(format!(
-                        "{}: `seeding.members`: member {m} is not in the graph ({n} members)",
+                        "{}: `seeding.members`: member {m} is not in the graph ({n} members){hint}",
                         loaded.path.display()
                     ))
                 })?;
@@ -106,7 +111,7 @@ impl Setup {
     /// Runs replicate `replicate`, showing every day to `observer`.
     ///
     /// # Errors
-    /// [`Error::Input`] if a resampled graph cannot be generated.
+    /// [`Error::Input`] if a resampled graph cannot be generated or money overflows.
     pub fn run_with(&self, replicate: u64, observer: &mut impl Observer) -> Result<RunOutput> {
         let s = self.scenario();
         let owned;
@@ -132,6 +137,17 @@ impl Setup {
         };
         rep.seed(&seeds);
         let rows = rep.run(observer);
+        let mut total = crate::model::Ledger::default();
+        for row in &rows {
+            total.add(&row.ledger);
+        }
+        if total.overflow {
+            return Err(Error::Input(format!(
+                "{}: replicate {replicate}: money went past the ±9.2e18 cents a 64-bit ledger \
+                 holds; lower the prices, rewards or fees",
+                self.loaded.path.display()
+            )));
+        }
         let summary = RunSummary::of(&rep, &rows);
         Ok(RunOutput {
             replicate,

@@ -100,9 +100,7 @@ impl Experiment {
     /// As [`LoadedScenario::load`], for the base, any variant or any sweep point; and for a
     /// malformed `[variants]`, `[sweep]`, `[compare]` or adaptive `replicates`.
     pub fn load(path: &Path, sets: &[String]) -> Result<Self> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| Error::io("read scenario", path, e))?;
-        Self::from_text(&text, path, sets)
+        Self::from_text(&crate::scenario::load::read_text(path)?, path, sets)
     }
 
     /// Like [`Experiment::load`] with the text already read.
@@ -142,6 +140,12 @@ impl Experiment {
                     return Err(bad(
                         &format!("variants.{name}"),
                         "a variant may not be called `base` or contain `@` or `,`",
+                    ));
+                }
+                if let Some(why) = crate::scenario::validate::file_name_problem(&name) {
+                    return Err(bad(
+                        &format!("variants.{}", name.escape_debug()),
+                        &format!("{why}: it names charts"),
                     ));
                 }
                 variants.push(name);
@@ -197,6 +201,17 @@ impl Experiment {
             ),
             None => (Vec::new(), Vec::new()),
         };
+        let arm_count = variants.len().saturating_mul(points.len().max(1)) as u64;
+        if arm_count > sweep::MAX_POINTS {
+            return Err(Error::Input(format!(
+                "{}: {} variants × {} sweep points = {arm_count} arms, more than the {} one run \
+                 may hold; split the study into several files",
+                path.display(),
+                variants.len(),
+                points.len(),
+                sweep::MAX_POINTS
+            )));
+        }
         let mut arms = Vec::new();
         for (variant, over) in variants.iter().zip(&overrides) {
             let mut table = base.clone();

@@ -53,6 +53,9 @@ pub struct Sweep {
     pub zip: toml::Table,
 }
 
+/// Most points a sweep may have (each is an arm per variant, validated and run).
+pub const MAX_POINTS: u64 = 100_000;
+
 /// One sweep point: the value of every swept key.
 pub type Point = Vec<(String, Value)>;
 
@@ -70,6 +73,14 @@ impl Sweep {
 
     /// The axes and zipped lists, checked.
     fn parsed(&self) -> Result<(Axes, Zipped), String> {
+        let max = crate::scenario::load::MAX_KEY_PARTS;
+        if let Some(k) = self.keys().iter().find(|k| k.split('.').count() > max) {
+            let start: String = k.chars().take(40).collect();
+            return Err(format!(
+                "sweep key `{start}…` has {} dotted parts; scenario keys have at most {max}",
+                k.split('.').count()
+            ));
+        }
         let axes = self
             .axes
             .iter()
@@ -103,6 +114,12 @@ impl Sweep {
         let (axes, zip) = self.parsed()?;
         let mut lists: Vec<Vec<Point>> = Vec::new();
         let samples = self.samples;
+        if let Some(n) = samples.filter(|&n| u64::from(n) > MAX_POINTS) {
+            return Err(format!(
+                "`sweep.samples` = {n}: at most {MAX_POINTS} points; split the study into \
+                 several files"
+            ));
+        }
         for (key, axis) in &axes {
             lists.push(match axis {
                 Axis::List(values) if values.is_empty() => {
@@ -144,6 +161,15 @@ impl Sweep {
         }
         if lists.is_empty() {
             return Ok(Vec::new());
+        }
+        let grid = lists
+            .iter()
+            .fold(1u64, |n, l| n.saturating_mul(l.len() as u64));
+        if self.mode == Mode::Grid && grid > MAX_POINTS {
+            return Err(format!(
+                "`sweep`: the grid has {grid} points, more than the {MAX_POINTS} allowed; use \
+                 fewer values, or mode = \"lhs\" with `samples`"
+            ));
         }
         match self.mode {
             Mode::Grid => Ok(lists.iter().fold(vec![Vec::new()], |acc, axis| {

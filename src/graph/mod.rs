@@ -8,7 +8,7 @@ pub mod stats;
 
 use crate::error::{Error, Result};
 use crate::rng::{Draws, Purpose, to_unit};
-use crate::scenario::{GraphSpec, LoadedScenario};
+use crate::scenario::{GraphSpec, LoadedScenario, MemberRef};
 
 pub use stats::GraphStats;
 
@@ -22,12 +22,21 @@ pub struct SocialGraph {
     strong: Vec<bool>,
     /// Number of strong-tie edges.
     strong_edges: u64,
-    /// For loaded graphs, the file id of each dense id (ascending).
-    original_ids: Option<Vec<u64>>,
+    /// For loaded graphs, the file id of each dense id.
+    file_ids: Option<FileIds>,
     /// Planted community of each member (stochastic block model).
     blocks: Option<Vec<u32>>,
     /// Duplicate edges and self-loops dropped while building.
     dropped: Dropped,
+}
+
+/// How an edge-list file named its members, by dense id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileIds {
+    /// Non-negative integers, ascending (dense id = rank).
+    Numbers(Vec<u64>),
+    /// Names, in order of first appearance in the file.
+    Names(Vec<String>),
 }
 
 /// What was dropped while building a graph from raw edges.
@@ -118,7 +127,7 @@ impl SocialGraph {
             neighbours,
             strong: Vec::new(),
             strong_edges: 0,
-            original_ids: None,
+            file_ids: None,
             blocks: None,
             dropped: Dropped {
                 duplicates: duplicate_slots / 2,
@@ -181,19 +190,35 @@ impl SocialGraph {
         self.strong_edges
     }
 
-    /// The dense id of a member named by its file id (identity for generated graphs).
-    pub fn dense_id(&self, id: u64) -> Option<u32> {
-        match &self.original_ids {
-            Some(ids) => ids.binary_search(&id).ok().map(|i| i as u32),
-            None => u32::try_from(id).ok().filter(|&i| i < self.node_count()),
+    /// The dense id of a member named as in the edge-list file (its number for generated
+    /// graphs).
+    pub fn dense_id(&self, id: &MemberRef) -> Option<u32> {
+        match (&self.file_ids, id) {
+            (Some(FileIds::Numbers(ids)), MemberRef::Number(n)) => {
+                ids.binary_search(n).ok().map(|i| i as u32)
+            }
+            (Some(FileIds::Names(names)), MemberRef::Name(s)) => {
+                names.iter().position(|x| x == s).map(|i| i as u32)
+            }
+            (None, MemberRef::Number(n)) => {
+                u32::try_from(*n).ok().filter(|&i| i < self.node_count())
+            }
+            _ => None,
         }
     }
 
-    /// The file id of dense member `u` (identity for generated graphs).
-    pub fn original_id(&self, u: u32) -> u64 {
-        self.original_ids
-            .as_ref()
-            .map_or(u64::from(u), |ids| ids[u as usize])
+    /// The id of dense member `u` as the edge-list file wrote it (its number otherwise).
+    pub fn file_id(&self, u: u32) -> String {
+        match &self.file_ids {
+            Some(FileIds::Numbers(ids)) => ids[u as usize].to_string(),
+            Some(FileIds::Names(names)) => names[u as usize].clone(),
+            None => u.to_string(),
+        }
+    }
+
+    /// Whether the edge-list file named its members (rather than numbering them).
+    pub fn has_names(&self) -> bool {
+        matches!(self.file_ids, Some(FileIds::Names(_)))
     }
 
     /// Planted community of each member, if the generator planted any.
@@ -244,7 +269,7 @@ pub fn build(loaded: &LoadedScenario, replicate: u64) -> Result<SocialGraph> {
     let strong_of: Option<&dyn Fn(u32, u32) -> bool> = (share > 0.0).then_some(&strong_of as _);
     if let Some(e) = &spec.edge_list {
         let path = loaded.resolve(&e.path);
-        return edge_list::read(&path, strong_of).map_err(|err| match err {
+        return edge_list::read(&path, Some(e), strong_of).map_err(|err| match err {
             Error::Io { source, .. } => Error::Input(format!(
                 "{}: `graph.edge_list.path`: cannot read `{}`: {source}; give a path relative to the scenario file",
                 loaded.path.display(),

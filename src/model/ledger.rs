@@ -26,6 +26,18 @@ pub struct Ledger {
     /// Cost of each scheme ([`Scheme`] order): the discounts it gave plus the cash it paid; sums
     /// to `discount_cents + incentive_cents`.
     pub scheme_cents: [i64; Scheme::ALL.len()],
+    /// Some sum went past the ±9.2 × 10¹⁸ cents an `i64` holds (the preflight refuses scenarios
+    /// that could get there; this catches what its bound does not foresee).
+    #[serde(skip)]
+    pub overflow: bool,
+}
+
+/// `*x += v`, noting an overflow in `overflow` instead of wrapping silently.
+#[inline]
+fn add(x: &mut i64, v: i64, overflow: &mut bool) {
+    let (sum, over) = x.overflowing_add(v);
+    *x = sum;
+    *overflow |= over;
 }
 
 impl Ledger {
@@ -34,22 +46,36 @@ impl Ledger {
     pub fn book_order(&mut self, list_cents: i64, cost_cents: i64, repeat: bool) {
         self.orders += 1;
         self.repeat_orders += u64::from(repeat);
-        self.list_cents += list_cents;
-        self.gmv_cents += list_cents;
-        self.cogs_cents += cost_cents;
+        let o = &mut self.overflow;
+        add(&mut self.list_cents, list_cents, o);
+        add(&mut self.gmv_cents, list_cents, o);
+        add(&mut self.cogs_cents, cost_cents, o);
     }
 
     /// Books `cents` off an order, given by `scheme`.
     pub fn book_discount(&mut self, scheme: Scheme, cents: i64) {
-        self.discount_cents += cents;
-        self.gmv_cents -= cents;
-        self.scheme_cents[scheme as usize] += cents;
+        let o = &mut self.overflow;
+        add(&mut self.discount_cents, cents, o);
+        add(&mut self.gmv_cents, cents.wrapping_neg(), o);
+        *o |= cents == i64::MIN;
+        add(&mut self.scheme_cents[scheme as usize], cents, o);
     }
 
     /// Books `cents` of cash paid out by `scheme`.
     pub fn book_incentive(&mut self, scheme: Scheme, cents: i64) {
-        self.incentive_cents += cents;
-        self.scheme_cents[scheme as usize] += cents;
+        let o = &mut self.overflow;
+        add(&mut self.incentive_cents, cents, o);
+        add(&mut self.scheme_cents[scheme as usize], cents, o);
+    }
+
+    /// Books `cents` of paid-ad spend.
+    pub fn book_ads(&mut self, cents: i64) {
+        add(&mut self.ad_cents, cents, &mut self.overflow);
+    }
+
+    /// Books `cents` of KOL fees.
+    pub fn book_kol(&mut self, cents: i64) {
+        add(&mut self.kol_cents, cents, &mut self.overflow);
     }
 
     /// Gross margin: GMV − cost of goods.
@@ -71,15 +97,17 @@ impl Ledger {
     pub fn add(&mut self, other: &Ledger) {
         self.orders += other.orders;
         self.repeat_orders += other.repeat_orders;
-        self.list_cents += other.list_cents;
-        self.discount_cents += other.discount_cents;
-        self.gmv_cents += other.gmv_cents;
-        self.cogs_cents += other.cogs_cents;
-        self.ad_cents += other.ad_cents;
-        self.kol_cents += other.kol_cents;
-        self.incentive_cents += other.incentive_cents;
+        let o = &mut self.overflow;
+        *o |= other.overflow;
+        add(&mut self.list_cents, other.list_cents, o);
+        add(&mut self.discount_cents, other.discount_cents, o);
+        add(&mut self.gmv_cents, other.gmv_cents, o);
+        add(&mut self.cogs_cents, other.cogs_cents, o);
+        add(&mut self.ad_cents, other.ad_cents, o);
+        add(&mut self.kol_cents, other.kol_cents, o);
+        add(&mut self.incentive_cents, other.incentive_cents, o);
         for (mine, theirs) in self.scheme_cents.iter_mut().zip(other.scheme_cents) {
-            *mine += theirs;
+            add(mine, theirs, o);
         }
     }
 }
@@ -112,5 +140,18 @@ mod tests {
         total.add(&l);
         total.add(&l);
         assert_eq!(total.net_cents(), 2 * l.net_cents());
+        assert!(!total.overflow);
+    }
+
+    #[test]
+    fn overflow_is_noted_not_wrapped_silently() {
+        let mut l = Ledger::default();
+        l.book_order(i64::MAX, 0, false);
+        assert!(!l.overflow);
+        l.book_order(1, 0, false);
+        assert!(l.overflow);
+        let mut total = Ledger::default();
+        total.add(&l);
+        assert!(total.overflow);
     }
 }

@@ -2,7 +2,7 @@
 //! flushed after each batch, so that an interrupted run (Ctrl-C, kill) loses nothing and
 //! `--resume` replays the finished runs instead of recomputing them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -12,10 +12,17 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::metrics::RunOutput;
 
+/// The journal's file name inside the staging folder.
+pub const FILE: &str = "journal.jsonl";
+
+/// What a run depends on: each input (the scenario text, the overrides, the fission binary,
+/// every edge-list file) by name, with a fingerprint of its content.
+pub type Inputs = BTreeMap<String, String>;
+
 /// The first line: what the journal belongs to.
 #[derive(Debug, Serialize, Deserialize)]
 struct Header {
-    fingerprint: String,
+    inputs: Inputs,
 }
 
 /// One finished run.
@@ -35,18 +42,18 @@ pub struct Journal {
 pub type Finished = HashMap<(usize, u64), RunOutput>;
 
 impl Journal {
-    /// Starts a new journal at `path` for the experiment with `fingerprint`.
+    /// Starts a new journal at `path` for the experiment with `inputs`.
     ///
     /// # Errors
     /// [`Error::Io`] if the file cannot be written.
-    pub fn create(path: &Path, fingerprint: &str) -> Result<Self> {
+    pub fn create(path: &Path, inputs: &Inputs) -> Result<Self> {
         let file = File::create(path).map_err(|e| Error::io("create", path, e))?;
         let mut journal = Self {
             path: path.to_path_buf(),
             writer: BufWriter::new(file),
         };
         journal.line(&Header {
-            fingerprint: fingerprint.to_string(),
+            inputs: inputs.clone(),
         })?;
         journal.flush()?;
         Ok(journal)
@@ -56,9 +63,9 @@ impl Journal {
     /// starts it again with the runs it held.
     ///
     /// # Errors
-    /// [`Error::Input`] if there is no journal or it belongs to another experiment (changed
-    /// scenario, overrides or fission version); [`Error::Io`] if it cannot be rewritten.
-    pub fn resume(path: &Path, fingerprint: &str) -> Result<(Self, Finished)> {
+    /// [`Error::Input`] if there is no journal or any input changed since it was written (the
+    /// message names the input); [`Error::Io`] if it cannot be rewritten.
+    pub fn resume(path: &Path, inputs: &Inputs) -> Result<(Self, Finished)> {
         let file = File::open(path).map_err(|_| {
             Error::Input(format!(
                 "nothing to resume: `{}` does not exist (the run finished, or never started); \
@@ -71,10 +78,17 @@ impl Journal {
             .next()
             .and_then(std::result::Result::ok)
             .and_then(|l| serde_json::from_str(&l).ok());
-        if header.is_none_or(|h| h.fingerprint != fingerprint) {
+        let Some(header) = header else {
             return Err(Error::Input(format!(
-                "cannot resume from `{}`: the scenario, its --set overrides or the fission \
-                 version changed since that run; run again without --resume",
+                "cannot resume from `{}`: it was written by another fission version; run again \
+                 without --resume",
+                path.display()
+            )));
+        };
+        if let Some(changed) = changed_input(&header.inputs, inputs) {
+            return Err(Error::Input(format!(
+                "cannot resume from `{}`: {changed} changed since that run, so finished and new \
+                 runs would not belong together; run again without --resume",
                 path.display()
             )));
         }
@@ -89,7 +103,7 @@ impl Journal {
             };
             records.push(record);
         }
-        let mut journal = Self::create(path, fingerprint)?;
+        let mut journal = Self::create(path, inputs)?;
         for r in records {
             journal.line(&r)?;
             finished.insert((r.arm, r.output.replicate), r.output);
@@ -125,5 +139,39 @@ impl Journal {
         self.writer
             .flush()
             .map_err(|e| Error::io("write", &self.path, e))
+    }
+}
+
+/// The first input (by name) that differs between the journal's `then` and the run's `now`.
+fn changed_input(then: &Inputs, now: &Inputs) -> Option<String> {
+    let names: std::collections::BTreeSet<&String> = then.keys().chain(now.keys()).collect();
+    names
+        .into_iter()
+        .find(|k| then.get(*k) != now.get(*k))
+        .cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resume_names_the_input_that_changed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join(FILE);
+        let inputs: Inputs = [("scenario", "1"), ("edge list `g.txt`", "2")]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .into();
+        Journal::create(&path, &inputs).unwrap();
+        assert!(Journal::resume(&path, &inputs).is_ok());
+        let mut changed = inputs.clone();
+        changed.insert("edge list `g.txt`".into(), "3".into());
+        let e = Journal::resume(&path, &changed).err().unwrap().to_string();
+        assert!(e.contains("edge list `g.txt` changed"), "{e}");
+        let e = Journal::resume(&tmp.path().join("none"), &inputs)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("nothing to resume"), "{e}");
     }
 }

@@ -2,7 +2,11 @@
 
 pub mod atomic;
 pub mod comparison;
+pub mod file;
 pub mod journal;
+pub mod lock;
+pub mod owner;
 pub mod tables;
+pub mod target;
 
 pub use atomic::OutputDir;

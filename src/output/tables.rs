@@ -75,14 +75,61 @@ pub struct CurvePoint {
 pub struct Tables {
     /// The arm's identity columns (variant, and with a sweep the point and swept values).
     id: Vec<String>,
-    daily: Option<csv::Writer<BufWriter<File>>>,
-    runs: csv::Writer<BufWriter<File>>,
+    daily: Option<Part>,
+    runs: Part,
     /// The `runs.csv` metric columns (shared by every arm).
     columns: Vec<String>,
     values: Vec<Vec<Option<f64>>>,
     /// `curves[series][day]` = values over replicates.
     curves: Vec<Vec<Vec<f64>>>,
-    paths: (PathBuf, PathBuf),
+}
+
+/// A part file written in batches: rows are formatted into memory and appended by
+/// [`Part::spill`], which opens and closes the file, so the files held open stay bounded
+/// whatever the number of arms.
+struct Part {
+    path: PathBuf,
+    buffer: Vec<u8>,
+}
+
+impl Part {
+    /// Starts the part file `path` empty.
+    fn create(path: PathBuf) -> Result<Self> {
+        File::create(&path).map_err(|e| Error::io("create", &path, e))?;
+        Ok(Self {
+            path,
+            buffer: Vec::new(),
+        })
+    }
+
+    /// Formats `rows` as CSV records into the buffer.
+    fn rows<I, R>(&mut self, rows: I) -> Result<()>
+    where
+        I: IntoIterator<Item = R>,
+        R: IntoIterator,
+        R::Item: AsRef<[u8]>,
+    {
+        let mut w = csv::Writer::from_writer(&mut self.buffer);
+        for row in rows {
+            w.write_record(row).map_err(|e| csv_error(&self.path, &e))?;
+        }
+        w.flush().map_err(|e| Error::io("write", &self.path, e))
+    }
+
+    /// Appends the buffered rows to the file.
+    fn spill(&mut self) -> Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&self.path)
+            .map_err(|e| Error::io("open", &self.path, e))?;
+        file.write_all(&self.buffer)
+            .map_err(|e| Error::io("write", &self.path, e))?;
+        self.buffer.clear();
+        Ok(())
+    }
 }
 
 fn writer(path: &Path) -> Result<csv::Writer<BufWriter<File>>> {
@@ -191,28 +238,28 @@ impl Tables {
         daily_part: Option<PathBuf>,
         runs_part: PathBuf,
     ) -> Result<Self> {
-        let daily = daily_part.as_deref().map(writer).transpose()?;
         Ok(Self {
             id,
-            daily,
-            runs: writer(&runs_part)?,
+            daily: daily_part.map(Part::create).transpose()?,
+            runs: Part::create(runs_part)?,
             values: vec![Vec::new(); columns.len()],
             columns,
             curves: vec![Vec::new(); CURVES.len()],
-            paths: (daily_part.unwrap_or_default(), runs_part),
         })
     }
 
-    /// Records one replicate (they must arrive in replicate order).
+    /// Records one replicate (they must arrive in replicate order); its rows are buffered
+    /// until [`Tables::spill`].
     ///
     /// # Errors
-    /// [`Error::Io`] if writing fails.
+    /// [`Error::Io`] if formatting fails.
     pub fn record(&mut self, out: &RunOutput) -> Result<()> {
-        if let Some(w) = &mut self.daily {
-            for row in &out.rows {
-                w.write_record(daily_record(&self.id, out.replicate, row))
-                    .map_err(|e| csv_error(&self.paths.0, &e))?;
-            }
+        if let Some(part) = &mut self.daily {
+            part.rows(
+                out.rows
+                    .iter()
+                    .map(|row| daily_record(&self.id, out.replicate, row)),
+            )?;
         }
         let mut record = self.id.clone();
         record.push(out.replicate.to_string());
@@ -221,9 +268,7 @@ impl Tables {
             record.push(number(v));
             self.values[i].push(v);
         }
-        self.runs
-            .write_record(record)
-            .map_err(|e| csv_error(&self.paths.1, &e))?;
+        self.runs.rows([record])?;
         for (s, series) in CURVES.iter().enumerate() {
             let days = &mut self.curves[s];
             if days.len() < out.rows.len() {
@@ -268,18 +313,23 @@ impl Tables {
             .collect()
     }
 
-    /// Flushes the part files and reduces the arm's summaries and curves.
+    /// Appends the buffered rows to the part files (call after each batch of runs).
+    ///
+    /// # Errors
+    /// [`Error::Io`] if writing fails.
+    pub fn spill(&mut self) -> Result<()> {
+        if let Some(part) = &mut self.daily {
+            part.spill()?;
+        }
+        self.runs.spill()
+    }
+
+    /// Writes the last rows to the part files and reduces the arm's summaries and curves.
     ///
     /// # Errors
     /// [`Error::Io`] if writing fails.
     pub fn finish(mut self) -> Result<Finished> {
-        if let Some(w) = &mut self.daily {
-            w.flush()
-                .map_err(|e| Error::io("write", &self.paths.0, e))?;
-        }
-        self.runs
-            .flush()
-            .map_err(|e| Error::io("write", &self.paths.1, e))?;
+        self.spill()?;
         let summaries = self
             .columns
             .iter()

@@ -41,6 +41,13 @@ pub fn redraw(dir: &Path) -> Result<()> {
             arms.push(a);
         }
     }
+    if arms.is_empty() {
+        return Err(Error::Input(format!(
+            "`{}` has no rows, so there is nothing to draw; run `fission run` again into this \
+             folder",
+            dir.join("summary.csv").display()
+        )));
+    }
     let arm_index = |a: &str| arms.iter().position(|x| x == a).unwrap_or(0);
     let stat = |arm: &str, metric: &str| {
         summary

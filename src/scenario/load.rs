@@ -29,9 +29,7 @@ impl LoadedScenario {
     /// [`Error::Io`] if the file cannot be read; [`Error::Input`] for a TOML syntax error, an unknown
     /// key, a wrong type, a value out of range or a malformed `--set`.
     pub fn load(path: &Path, sets: &[String]) -> Result<Self> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| Error::io("read scenario", path, e))?;
-        Self::from_text(&text, path, sets)
+        Self::from_text(&read_text(path)?, path, sets)
     }
 
     /// Like [`LoadedScenario::load`] with the text already read; `path` names it in errors and
@@ -90,6 +88,37 @@ impl LoadedScenario {
         let base = self.path.parent().unwrap_or(Path::new("."));
         base.join(relative)
     }
+}
+
+/// Largest scenario file read (a bigger one is not a scenario).
+pub const MAX_SCENARIO_BYTES: u64 = 16 << 20;
+
+/// Reads a scenario file's text.
+///
+/// # Errors
+/// [`Error::Input`] (exit code 2) if the file is missing, unreadable, not a regular file, larger
+/// than [`MAX_SCENARIO_BYTES`] or not UTF-8.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bad = |why: String| Error::Input(format!("{}: {why}", path.display()));
+    let meta =
+        std::fs::metadata(path).map_err(|e| bad(format!("cannot read the scenario: {e}")))?;
+    if !meta.is_file() {
+        return Err(bad("not a regular file; give a scenario .toml file".into()));
+    }
+    if meta.len() > MAX_SCENARIO_BYTES {
+        return Err(bad(format!(
+            "{} bytes is too large for a scenario (at most {MAX_SCENARIO_BYTES})",
+            meta.len()
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| bad(format!("cannot read the scenario: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        bad(format!(
+            "line {line} is not UTF-8 text (byte {at}); save the scenario as UTF-8"
+        ))
+    })
 }
 
 /// Parses scenario text into a TOML table.
@@ -251,6 +280,9 @@ fn apply_set(table: &mut toml::Table, set: &str) -> Result<()> {
     set_path(table, key, value).map_err(|why| bad(&why))
 }
 
+/// Most dotted parts in a `--set` or sweep key (the deepest scenario key has five).
+pub const MAX_KEY_PARTS: usize = 16;
+
 /// Sets the dotted `key` of `table` to `value`, creating tables on the way.
 ///
 /// # Errors
@@ -261,6 +293,12 @@ pub fn set_path(
     value: toml::Value,
 ) -> std::result::Result<(), String> {
     let parts: Vec<&str> = key.split('.').collect();
+    if parts.len() > MAX_KEY_PARTS {
+        return Err(format!(
+            "the key has {} dotted parts; scenario keys have at most {MAX_KEY_PARTS}",
+            parts.len()
+        ));
+    }
     let (last, parents) = parts.split_last().ok_or("empty key")?;
     let mut cursor = table;
     for part in parents {
@@ -277,6 +315,13 @@ pub fn set_path(
 
 /// Rewrites serde's message into the project's wording, adding the nearest valid key.
 fn explain_serde(message: String) -> String {
+    // toml appends the key on a second line (`in `name``); the caller names the key already.
+    let message = message
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
     let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
     if message.starts_with("unknown field") || message.starts_with("unknown variant") {
         let what = if message.starts_with("unknown field") {

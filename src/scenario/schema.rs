@@ -239,6 +239,14 @@ pub struct Configuration {
 pub struct EdgeList {
     /// Path relative to the scenario file.
     pub path: String,
+    /// Whether the first line is a header row (default: when every field of it is a column
+    /// name such as `source`, `target`, `weight`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<bool>,
+    /// Edges whose numeric third column (a weight) is at least this are strong ties; without
+    /// it, weights are read and ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strong_weight: Option<f64>,
 }
 
 /// `[seeding]`: initial customers on day 0.
@@ -251,9 +259,41 @@ pub struct Seeding {
     /// How `count` seeds are chosen.
     #[serde(default)]
     pub strategy: SeedStrategy,
-    /// Explicit seed members (ids as in the edge-list file, or 0-based for generated graphs).
+    /// Explicit seed members (ids as in the edge-list file, numbers or names; 0-based for
+    /// generated graphs).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub members: Vec<u64>,
+    pub members: Vec<MemberRef>,
+}
+
+/// A member as the scenario names it: a number, or a name from an edge list with named ids.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum MemberRef {
+    /// A numeric id.
+    Number(u64),
+    /// A name.
+    Name(String),
+}
+
+impl From<u64> for MemberRef {
+    fn from(id: u64) -> Self {
+        MemberRef::Number(id)
+    }
+}
+
+impl From<&str> for MemberRef {
+    fn from(name: &str) -> Self {
+        MemberRef::Name(name.to_string())
+    }
+}
+
+impl std::fmt::Display for MemberRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MemberRef::Number(n) => write!(f, "{n}"),
+            MemberRef::Name(s) => write!(f, "{s:?}"),
+        }
+    }
 }
 
 /// How seed customers are chosen.

@@ -7,17 +7,45 @@ use super::schemes::SchemeWindow;
 /// Largest number of segments (segment ids are stored in a byte).
 pub const MAX_SEGMENTS: usize = 255;
 
+/// Longest name (in bytes) that becomes part of a file name: the output folder's staging
+/// sibling `.<name>.replaced` and a chart `heatmap_<variant>.png` must stay within the 255
+/// bytes file systems allow.
+pub const MAX_NAME_BYTES: usize = 200;
+
+/// Why `name` (a scenario or variant name) cannot be part of a file name, if it cannot: empty,
+/// too long, a path separator, a control character (NUL among them), or a leading `.`. Any
+/// script is fine (`分享立减`).
+pub fn file_name_problem(name: &str) -> Option<String> {
+    let shown: String = name
+        .chars()
+        .take(40)
+        .collect::<String>()
+        .escape_debug()
+        .to_string();
+    let why = if name.trim().is_empty() {
+        "is empty"
+    } else if name.len() > MAX_NAME_BYTES {
+        "is longer than 200 bytes"
+    } else if name.contains(['/', '\\']) {
+        "contains a path separator `/` or `\\`"
+    } else if name.chars().any(char::is_control) {
+        "contains a control character"
+    } else if name.starts_with('.') {
+        "starts with `.`"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "`{shown}` {why}; use up to {MAX_NAME_BYTES} bytes of letters (any script), digits, \
+         spaces, `-` or `_`"
+    ))
+}
+
 /// Every problem found, as `(dotted key, what is wrong and what is allowed)`, in file order.
 pub fn problems(s: &Scenario) -> Vec<(String, String)> {
     let mut p = Problems::default();
-    if s.name.trim().is_empty() || s.name.contains(['/', '\\']) || s.name.starts_with('.') {
-        p.add(
-            "name",
-            format!(
-                "`{}` cannot name an output folder; use letters, digits, `-`, `_`",
-                s.name
-            ),
-        );
+    if let Some(why) = file_name_problem(&s.name) {
+        p.add("name", format!("{why}: it names the output folder"));
     }
     p.range_u("days", s.days.into(), 1, 100_000);
     p.range_u("replicates", s.replicates.into(), 1, 100_000_000);

@@ -93,7 +93,10 @@ fn no_spread_probability_is_exact() {
                 [behaviour.p_buy]\nfriend = 0.25\n[share]\np_share = 1.0\n";
     let s = setup(text);
     let g = s.graph();
-    let seeds = [g.dense_id(0).unwrap(), g.dense_id(1).unwrap()];
+    let seeds = [
+        g.dense_id(&0.into()).unwrap(),
+        g.dense_id(&1.into()).unwrap(),
+    ];
     let cut = g
         .edges()
         .filter(|(u, v)| seeds.contains(u) != seeds.contains(v))

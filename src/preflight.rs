@@ -140,6 +140,7 @@ pub fn check(exp: &Experiment, limits: &Limits) -> Result<Estimate> {
     let row = std::mem::size_of::<DayRow>() as u64;
     let metrics = 128u64;
     let in_flight = (BATCH as u64)
+        .min(arms.saturating_mul(replicates))
         .saturating_mul(days)
         .saturating_mul(row + if limits.no_daily { 0 } else { DAILY_ROW_TEXT });
     let per_replicate = largest
@@ -160,6 +161,15 @@ pub fn check(exp: &Experiment, limits: &Limits) -> Result<Estimate> {
         work,
         limit,
     };
+    if let Some(total) = total_memory()
+        && memory > total
+    {
+        return Err(Error::Input(format!(
+            "{file}: {estimate}, more than this machine has in all ({}), so not even --force can \
+             run it; lower the members, edges, replicates, arms or --threads",
+            bytes(total)
+        )));
+    }
     if limits.force {
         return Ok(estimate);
     }
@@ -323,12 +333,22 @@ fn largest_cents(v: &toml::Value, key: &str, best: &mut (String, f64)) {
     }
 }
 
-/// `MemAvailable` of `/proc/meminfo` in bytes, if this system has it.
-fn available_memory() -> Option<u64> {
+/// A `/proc/meminfo` field in bytes, if this system has it.
+fn meminfo(field: &str) -> Option<u64> {
     let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let line = text.lines().find(|l| l.starts_with(field))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
+}
+
+/// Memory free for a run now.
+fn available_memory() -> Option<u64> {
+    meminfo("MemAvailable:")
+}
+
+/// All the memory and swap there is: no run bigger than this can finish, forced or not.
+fn total_memory() -> Option<u64> {
+    Some(meminfo("MemTotal:")? + meminfo("SwapTotal:").unwrap_or(0))
 }
 
 #[cfg(test)]
@@ -377,6 +397,12 @@ mod tests {
         ));
         let msg = check(&big, &Limits::default()).unwrap_err().to_string();
         assert!(msg.contains("estimated peak memory"), "{msg}");
+        let forced = Limits {
+            force: true,
+            ..Limits::default()
+        };
+        let msg = check(&big, &forced).unwrap_err().to_string();
+        assert!(msg.contains("not even --force"), "{msg}");
     }
 
     #[test]

@@ -115,15 +115,21 @@ impl Experiment {
         let mut extra: Vec<Option<toml::Value>> =
             EXPERIMENT_KEYS.iter().map(|k| base.remove(*k)).collect();
         let compare: Compare = match extra[2].take() {
-            Some(v) => serde_path_to_error::deserialize(v)
-                .map_err(|e| bad(&format!("compare.{}", e.path()), &e.inner().to_string()))?,
+            Some(v) => serde_path_to_error::deserialize(v).map_err(|e| {
+                bad(
+                    &format!("compare.{}", e.path()),
+                    &crate::scenario::load::explain_serde(e.inner().to_string()),
+                )
+            })?,
             None => Compare::default(),
         };
         let sweep: Option<Sweep> = match extra[1].take() {
-            Some(v) => Some(
-                serde_path_to_error::deserialize(v)
-                    .map_err(|e| bad(&format!("sweep.{}", e.path()), &e.inner().to_string()))?,
-            ),
+            Some(v) => Some(serde_path_to_error::deserialize(v).map_err(|e| {
+                bad(
+                    &format!("sweep.{}", e.path()),
+                    &crate::scenario::load::explain_serde(e.inner().to_string()),
+                )
+            })?),
             None => None,
         };
         let mut variants = vec![BASE.to_string()];
@@ -171,7 +177,10 @@ impl Experiment {
             Some(toml::Value::Table(t)) => {
                 let a: Adaptive = serde_path_to_error::deserialize(toml::Value::Table(t.clone()))
                     .map_err(|e| {
-                    bad(&format!("replicates.{}", e.path()), &e.inner().to_string())
+                    bad(
+                        &format!("replicates.{}", e.path()),
+                        &crate::scenario::load::explain_serde(e.inner().to_string()),
+                    )
                 })?;
                 if a.min < 2
                     || a.max < a.min

@@ -314,7 +314,7 @@ pub fn set_path(
 }
 
 /// Rewrites serde's message into the project's wording, adding the nearest valid key.
-fn explain_serde(message: String) -> String {
+pub(crate) fn explain_serde(message: String) -> String {
     // toml appends the key on a second line (`in `name``); the caller names the key already.
     let message = message
         .lines()

@@ -8,8 +8,17 @@ use predicates::prelude::*;
 
 use super::common::data;
 
+/// The binary under test: the one cargo built, or `FISSION_TEST_BIN` (to show that a
+/// regression test fails on an older build).
+pub fn binary() -> PathBuf {
+    std::env::var_os("FISSION_TEST_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_fission")),
+        PathBuf::from,
+    )
+}
+
 pub fn fission() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_fission"))
+    Command::new(binary())
 }
 
 pub fn scenarios() -> PathBuf {

@@ -141,7 +141,7 @@ fn threads_and_an_interrupted_then_resumed_run_give_identical_tables() {
 
     // Kill a run once its journal holds finished runs, then resume it.
     let journal = tmp.path().join(".resumed.partial/journal.jsonl");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_fission"))
+    let mut child = std::process::Command::new(super::cli::binary())
         .arg("run")
         .arg(&file)
         .args(&args)

@@ -73,11 +73,17 @@ impl Journal {
                 path.display()
             ))
         })?;
-        let mut lines = BufReader::new(file).lines();
-        let header: Option<Header> = lines
-            .next()
-            .and_then(std::result::Result::ok)
-            .and_then(|l| serde_json::from_str(&l).ok());
+        let mut reader = BufReader::new(file);
+        let mut first = String::new();
+        reader
+            .read_line(&mut first)
+            .map_err(|e| Error::io("read", path, e))?;
+        if !first.ends_with('\n') {
+            // Killed while the header was written: nothing was journalled yet.
+            return Ok((Self::create(path, inputs)?, Finished::new()));
+        }
+        let mut lines = reader.lines();
+        let header: Option<Header> = serde_json::from_str(&first).ok();
         let Some(header) = header else {
             return Err(Error::Input(format!(
                 "cannot resume from `{}`: it was written by another fission version; run again \
@@ -168,6 +174,10 @@ mod tests {
         changed.insert("edge list `g.txt`".into(), "3".into());
         let e = Journal::resume(&path, &changed).err().unwrap().to_string();
         assert!(e.contains("edge list `g.txt` changed"), "{e}");
+        // A header torn by a kill holds no runs: the journal starts again.
+        std::fs::write(&path, "{\"inp").unwrap();
+        let (_, finished) = Journal::resume(&path, &inputs).unwrap();
+        assert!(finished.is_empty());
         let e = Journal::resume(&tmp.path().join("none"), &inputs)
             .err()
             .unwrap()

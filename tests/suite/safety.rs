@@ -657,7 +657,11 @@ fn d12_the_reproduce_line_is_quoted_and_has_no_resume() {
         .arg(&out)
         .output()
         .unwrap();
-    assert!(code.status.success());
+    assert!(
+        code.status.success(),
+        "{}",
+        String::from_utf8_lossy(&code.stderr)
+    );
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     let command = manifest["command"].as_str().unwrap();

@@ -82,7 +82,7 @@ impl Journal {
             // Killed while the header was written: nothing was journalled yet.
             return Ok((Self::create(path, inputs)?, Finished::new()));
         }
-        let mut lines = reader.lines();
+        let lines = reader.lines();
         let header: Option<Header> = serde_json::from_str(&first).ok();
         let Some(header) = header else {
             return Err(Error::Input(format!(

@@ -255,7 +255,7 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
 /// The 95% half-width that adaptive replicates watch for arm `a`: of its paired difference with
 /// its baseline, or of its own mean for a baseline arm of a single-arm experiment.
 fn half_width(exp: &Experiment, tables: &[Tables], a: usize, metric: &str) -> f64 {
-    let lower = crate::experiment::compare::lower_is_better(metric);
+    let lower = exp.compare.lower_is_better(metric);
     match exp.baseline_of(a) {
         Some(b) => paired(tables[a].values(metric), tables[b].values(metric), lower)
             .map_or(f64::INFINITY, |p| p.half_width()),

@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 
+use crate::metrics::catalog::{self, Better};
 use crate::metrics::stats::t_975;
 
 /// The `[compare]` table.
@@ -18,6 +19,24 @@ pub struct Compare {
     /// Metrics in `comparison.csv`.
     #[serde(default = "default_metrics")]
     pub metrics: Vec<String>,
+    /// Directions that override the catalog's, e.g. `better = { exposures_ad = "lower" }`.
+    #[serde(default)]
+    pub better: std::collections::BTreeMap<String, Better>,
+}
+
+impl Compare {
+    /// Which way `metric` is better here: the `[compare] better` override, else the catalog's.
+    pub fn better(&self, metric: &str) -> Better {
+        self.better
+            .get(metric)
+            .copied()
+            .unwrap_or_else(|| catalog::better(metric))
+    }
+
+    /// Is a smaller value of `metric` better?
+    pub fn lower_is_better(&self, metric: &str) -> bool {
+        self.better(metric) == Better::Lower
+    }
 }
 
 impl Default for Compare {
@@ -26,6 +45,7 @@ impl Default for Compare {
             baseline: default_baseline(),
             objective: default_objective(),
             metrics: default_metrics(),
+            better: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -51,25 +71,6 @@ fn default_metrics() -> Vec<String> {
     ]
     .map(String::from)
     .to_vec()
-}
-
-/// Is a smaller value of `metric` better (costs, acquisition cost, time to grow)?
-pub fn lower_is_better(metric: &str) -> bool {
-    metric.starts_with("cac")
-        || metric.ends_with("_cost_cents")
-        || metric.starts_with("scheme_")
-        || matches!(
-            metric,
-            "ad_cents"
-                | "kol_cents"
-                | "incentive_cents"
-                | "discount_cents"
-                | "spend_cents"
-                | "cogs_cents"
-                | "days_to_half"
-                | "viral_cycle_days"
-                | "compliance_flags"
-        )
 }
 
 /// The paired comparison of one metric.

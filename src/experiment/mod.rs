@@ -303,6 +303,12 @@ impl Experiment {
             .map(|x| ("compare.metrics", x.as_str()))
             .collect();
         m.push(("compare.objective", &self.compare.objective));
+        m.extend(
+            self.compare
+                .better
+                .keys()
+                .map(|k| ("compare.better", k.as_str())),
+        );
         if let Some(a) = &self.adaptive {
             m.push(("replicates.target.metric", &a.target.metric));
         }

@@ -1,5 +1,6 @@
 //! Metrics: the daily row, the per-replicate KPIs and statistics across replicates.
 
+pub mod catalog;
 pub mod day;
 pub mod run;
 pub mod stats;

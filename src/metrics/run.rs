@@ -6,6 +6,7 @@ use crate::model::schemes::Scheme;
 use crate::model::{Channel, Ledger, Stage};
 
 use super::DayRow;
+use super::catalog::{self as c, Metric};
 
 /// One replicate's KPIs: the row of `runs.csv`. Undefined ratios (nothing to divide by) are `None`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -117,107 +118,124 @@ impl RunSummary {
         let (opened, filled) = (sum(|r| r.teams_opened), sum(|r| r.teams_filled));
         let some = Some;
         let mut values: Vec<(String, Option<f64>)> = Vec::new();
-        let mut put = |k: &str, v: Option<f64>| values.push((k.to_string(), v));
-        put("customers", some(n_customers));
+        let mut put = |k: &Metric, part: &str, v: Option<f64>| values.push((k.key(part), v));
+        put(&c::CUSTOMERS, "", some(n_customers));
         for ch in Channel::ALL {
-            put(&format!("customers_{}", ch.name()), some(customers_of(ch)));
+            put(&c::CUSTOMERS_BY_CHANNEL, ch.name(), some(customers_of(ch)));
         }
         put(
-            "reached",
+            &c::REACHED,
+            "",
             some(f64::from(
                 rep.member_count() - final_row.stage(Stage::Unaware),
             )),
         );
         put(
-            "final_active",
+            &c::FINAL_ACTIVE,
+            "",
             some(f64::from(final_row.stage(Stage::Active))),
         );
         put(
-            "final_silent",
+            &c::FINAL_SILENT,
+            "",
             some(f64::from(final_row.stage(Stage::Silent))),
         );
         put(
-            "final_churned",
+            &c::FINAL_CHURNED,
+            "",
             some(f64::from(final_row.stage(Stage::Churned))),
         );
-        put("peak_new_customers_day", peak);
-        put("days_to_half", days_to_half);
-        put("k_factor", ratio(f64::from(referred), n_customers));
+        put(&c::PEAK_DAY, "", peak);
+        put(&c::DAYS_TO_HALF, "", days_to_half);
+        put(&c::K_FACTOR, "", ratio(f64::from(referred), n_customers));
         put(
-            "fission_ratio",
+            &c::FISSION_RATIO,
+            "",
             ratio(f64::from(referred), f64::from(paid_or_seeded)),
         );
-        put("viral_cycle_days", ratio(cycle, f64::from(referred)));
+        put(&c::VIRAL_CYCLE, "", ratio(cycle, f64::from(referred)));
         put(
-            "referral_depth",
+            &c::REFERRAL_DEPTH,
+            "",
             some(f64::from(depth.iter().copied().max().unwrap_or(0))),
         );
         put(
-            "referrers",
+            &c::REFERRERS,
+            "",
             some(brought.iter().filter(|&&b| b > 0).count() as f64),
         );
-        put("orders", some(total.orders as f64));
-        put("repeat_orders", some(total.repeat_orders as f64));
-        put("repeat_customers", some(f64::from(repeaters)));
-        put("repurchase_rate", ratio(f64::from(repeaters), n_customers));
-        put("gmv_cents", some(total.gmv_cents as f64));
-        put("discount_cents", some(total.discount_cents as f64));
-        put("cogs_cents", some(total.cogs_cents as f64));
-        put("margin_cents", some(total.margin_cents() as f64));
-        put("ad_cents", some(total.ad_cents as f64));
-        put("kol_cents", some(total.kol_cents as f64));
-        put("incentive_cents", some(total.incentive_cents as f64));
+        put(&c::ORDERS, "", some(total.orders as f64));
+        put(&c::REPEAT_ORDERS, "", some(total.repeat_orders as f64));
+        put(&c::REPEAT_CUSTOMERS, "", some(f64::from(repeaters)));
+        put(
+            &c::REPURCHASE_RATE,
+            "",
+            ratio(f64::from(repeaters), n_customers),
+        );
+        put(&c::GMV, "", some(total.gmv_cents as f64));
+        put(&c::DISCOUNT, "", some(total.discount_cents as f64));
+        put(&c::COGS, "", some(total.cogs_cents as f64));
+        put(&c::MARGIN, "", some(total.margin_cents() as f64));
+        put(&c::AD, "", some(total.ad_cents as f64));
+        put(&c::KOL, "", some(total.kol_cents as f64));
+        put(&c::INCENTIVE, "", some(total.incentive_cents as f64));
         for s in Scheme::ALL {
-            put(&format!("scheme_{}_cents", s.name()), some(scheme(s)));
+            put(&c::SCHEME, s.name(), some(scheme(s)));
         }
-        put("qualified_invites", some(f64::from(qualified)));
-        put("spend_cents", some(total.spend_cents() as f64));
-        put("net_cents", some(total.net_cents() as f64));
+        put(&c::QUALIFIED_INVITES, "", some(f64::from(qualified)));
+        put(&c::SPEND, "", some(total.spend_cents() as f64));
+        put(&c::NET, "", some(total.net_cents() as f64));
         // Marketing cost: ads, KOL fees, scheme cash and the discounts schemes gave.
         let marketing = (total.spend_cents() + total.discount_cents) as f64;
-        put("marketing_cost_cents", some(marketing));
-        put("roi", ratio(total.net_cents() as f64, marketing));
-        put("cac_cents", ratio(total.spend_cents() as f64, acquired));
+        put(&c::MARKETING_COST, "", some(marketing));
+        put(&c::ROI, "", ratio(total.net_cents() as f64, marketing));
+        put(&c::CAC, "", ratio(total.spend_cents() as f64, acquired));
         put(
-            "cac_ad_cents",
+            &c::CAC_AD,
+            "",
             ratio(total.ad_cents as f64, customers_of(Channel::Ad)),
         );
         put(
-            "cac_kol_cents",
+            &c::CAC_KOL,
+            "",
             ratio(
                 total.kol_cents as f64 + scheme(Scheme::Koc),
                 customers_of(Channel::Kol),
             ),
         );
         put(
-            "cac_viral_cents",
+            &c::CAC_VIRAL,
+            "",
             ratio(scheme_total - scheme(Scheme::Koc), viral_customers),
         );
-        put("ltv_cents", ratio(total.margin_cents() as f64, n_customers));
-        put("retention_d7", retention(0, CH));
-        put("retention_d30", retention(1, CH));
+        put(&c::LTV, "", ratio(total.margin_cents() as f64, n_customers));
+        put(&c::RETENTION_D7, "", retention(0, CH));
+        put(&c::RETENTION_D30, "", retention(1, CH));
         for ch in Channel::ALL {
             put(
-                &format!("retention_d7_{}", ch.name()),
+                &c::RETENTION_D7_BY_CHANNEL,
+                ch.name(),
                 retention(0, ch as usize),
             );
             put(
-                &format!("retention_d30_{}", ch.name()),
+                &c::RETENTION_D30_BY_CHANNEL,
+                ch.name(),
                 retention(1, ch as usize),
             );
         }
-        put("mean_lifetime_days", ratio(lifetime, f64::from(churned)));
-        put("shares", some(sum(|r| r.shares)));
+        put(&c::LIFETIME, "", ratio(lifetime, f64::from(churned)));
+        put(&c::SHARES, "", some(sum(|r| r.shares)));
         for &ch in Channel::EXPOSURE {
-            put(&format!("exposures_{}", ch.name()), some(exposures(ch)));
+            put(&c::EXPOSURES, ch.name(), some(exposures(ch)));
         }
-        put("teams_opened", some(opened));
-        put("teams_filled", some(filled));
-        put("teams_expired", some(sum(|r| r.teams_expired)));
-        put("team_fill_rate", ratio(filled, opened));
-        put("packets_claimed", some(sum(|r| r.packets_claimed)));
+        put(&c::TEAMS_OPENED, "", some(opened));
+        put(&c::TEAMS_FILLED, "", some(filled));
+        put(&c::TEAMS_EXPIRED, "", some(sum(|r| r.teams_expired)));
+        put(&c::TEAM_FILL_RATE, "", ratio(filled, opened));
+        put(&c::PACKETS_CLAIMED, "", some(sum(|r| r.packets_claimed)));
         put(
-            "compliance_flags",
+            &c::COMPLIANCE_FLAGS,
+            "",
             some(crate::scenario::compliance_flags(rep.scenario()).len() as f64),
         );
         if segments.len() > 1 {
@@ -227,9 +245,10 @@ impl RunSummary {
             }
             for (k, seg) in segments.iter().enumerate() {
                 let bought = f64::from(by_segment[k]);
-                put(&format!("customers_seg_{}", seg.name), Some(bought));
+                put(&c::CUSTOMERS_BY_SEGMENT, &seg.name, Some(bought));
                 put(
-                    &format!("conversion_seg_{}", seg.name),
+                    &c::CONVERSION_BY_SEGMENT,
+                    &seg.name,
                     ratio(bought, f64::from(members[k])),
                 );
             }

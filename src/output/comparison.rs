@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::experiment::compare::{lower_is_better, paired};
+use crate::experiment::compare::paired;
 use crate::experiment::{Experiment, Paired};
 use crate::metrics::Summary;
 use crate::output::tables::number;
@@ -42,7 +42,11 @@ pub fn compare<'a>(
                 arm,
                 baseline,
                 metric: m.clone(),
-                paired: paired(values(arm, m), values(baseline, m), lower_is_better(m)),
+                paired: paired(
+                    values(arm, m),
+                    values(baseline, m),
+                    experiment.compare.lower_is_better(m),
+                ),
             });
         }
     }
@@ -89,14 +93,7 @@ pub fn write_comparison(
         let mut rec = ids[r.arm].clone();
         rec.push(experiment.arms[r.baseline].label());
         rec.push(r.metric.clone());
-        rec.push(
-            if lower_is_better(&r.metric) {
-                "lower"
-            } else {
-                "higher"
-            }
-            .into(),
-        );
+        rec.push(experiment.compare.better(&r.metric).name().into());
         match &r.paired {
             Some(p) => {
                 rec.push(p.n.to_string());
@@ -138,7 +135,7 @@ pub fn write_ranking(
     rows: &[Comparison],
 ) -> Result<()> {
     let metric = &experiment.compare.objective;
-    let lower = lower_is_better(metric);
+    let lower = experiment.compare.lower_is_better(metric);
     let mut order: Vec<usize> = (0..ids.len()).collect();
     let key =
         |a: usize| objective[a].map_or(f64::NEG_INFINITY, |s| if lower { -s.mean } else { s.mean });

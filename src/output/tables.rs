@@ -7,9 +7,8 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::metrics::{DayRow, RunOutput, Summary, stats::quantile};
-use crate::model::schemes::Scheme;
-use crate::model::{Channel, Ledger, Stage};
+use crate::metrics::{DayRow, RunOutput, Summary, catalog, stats::quantile};
+use crate::model::{Ledger, Stage};
 
 /// Daily series kept across replicates for growth curves (`curves.csv` and the plots).
 pub const CURVES: [&str; 11] = [
@@ -141,50 +140,10 @@ fn csv_error(path: &Path, e: &csv::Error) -> Error {
     Error::io("write", path, std::io::Error::other(e.to_string()))
 }
 
-/// Header of `daily.csv` after the identity columns.
+/// Header of `daily.csv` after the identity columns: the keys, then the catalog's columns.
 pub fn daily_header() -> Vec<String> {
     let mut h: Vec<String> = ["replicate", "day"].map(String::from).to_vec();
-    h.extend(Stage::ALL.iter().map(|s| s.name().to_string()));
-    h.push("customers".into());
-    h.push("new_customers".into());
-    h.extend(
-        Channel::ALL
-            .iter()
-            .map(|c| format!("new_customers_{}", c.name())),
-    );
-    h.extend(
-        Channel::EXPOSURE
-            .iter()
-            .map(|c| format!("exposures_{}", c.name())),
-    );
-    h.extend(
-        [
-            "shares",
-            "dau",
-            "orders",
-            "repeat_orders",
-            "gmv_cents",
-            "discount_cents",
-            "cogs_cents",
-            "margin_cents",
-            "ad_cents",
-            "kol_cents",
-            "incentive_cents",
-            "spend_cents",
-            "net_cents",
-            "mean_fatigue",
-            "teams_opened",
-            "teams_filled",
-            "teams_expired",
-            "packets_claimed",
-        ]
-        .map(String::from),
-    );
-    h.extend(
-        Scheme::ALL
-            .iter()
-            .map(|s| format!("scheme_{}_cents", s.name())),
-    );
+    h.extend(catalog::daily_header());
     h
 }
 
@@ -192,37 +151,7 @@ fn daily_record(id: &[String], replicate: u64, r: &DayRow) -> Vec<String> {
     let mut v = id.to_vec();
     v.push(replicate.to_string());
     v.push(r.day.to_string());
-    v.extend(r.stages.iter().map(u32::to_string));
-    v.push(r.customers.to_string());
-    v.push(r.new_customers_total().to_string());
-    v.extend(r.new_customers.iter().map(u32::to_string));
-    v.extend(
-        Channel::EXPOSURE
-            .iter()
-            .map(|&c| r.exposures[c as usize].to_string()),
-    );
-    let l = &r.ledger;
-    v.extend([
-        r.shares.to_string(),
-        r.dau.to_string(),
-        l.orders.to_string(),
-        l.repeat_orders.to_string(),
-        l.gmv_cents.to_string(),
-        l.discount_cents.to_string(),
-        l.cogs_cents.to_string(),
-        l.margin_cents().to_string(),
-        l.ad_cents.to_string(),
-        l.kol_cents.to_string(),
-        l.incentive_cents.to_string(),
-        l.spend_cents().to_string(),
-        l.net_cents().to_string(),
-        format!("{:.6}", r.mean_fatigue),
-        r.teams_opened.to_string(),
-        r.teams_filled.to_string(),
-        r.teams_expired.to_string(),
-        r.packets_claimed.to_string(),
-    ]);
-    v.extend(l.scheme_cents.iter().map(i64::to_string));
+    v.extend(catalog::daily_values(r));
     v
 }
 

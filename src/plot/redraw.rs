@@ -9,13 +9,14 @@ use super::heatmap::Heatmap;
 use super::read::{self, Csv};
 use super::save;
 use crate::error::{Error, Result};
+use crate::metrics::catalog;
 
 /// The funnel steps: (label, `runs.csv` metric).
 const FUNNEL: [(&str, &str); 4] = [
-    ("reached", "reached"),
-    ("customers", "customers"),
-    ("repeat customers", "repeat_customers"),
-    ("referrers", "referrers"),
+    ("reached", catalog::REACHED.name),
+    ("customers", catalog::CUSTOMERS.name),
+    ("repeat customers", catalog::REPEAT_CUSTOMERS.name),
+    ("referrers", catalog::REFERRERS.name),
 ];
 
 /// Most arms drawn in one line chart (more would be unreadable).
@@ -29,7 +30,7 @@ const MAX_LINES: usize = 12;
 pub fn redraw(dir: &Path) -> Result<()> {
     let manifest = read::manifest(dir)?;
     let name = manifest["name"].as_str().unwrap_or("fission");
-    let objective = manifest["objective"].as_str().unwrap_or("net_cents");
+    let objective = manifest["objective"].as_str().unwrap_or(catalog::NET.name);
     let plots = dir.join("plots");
     std::fs::create_dir_all(&plots).map_err(|e| Error::io("create", &plots, e))?;
     let summary = Csv::read(&dir.join("summary.csv"))?;

@@ -329,3 +329,48 @@ fn adaptive_replicates_stop_at_the_target_or_the_cap_and_say_why() {
         tight["stopped"]
     );
 }
+
+/// Directions come from the metric catalog: a variant that lowers churn is better on
+/// `final_churned` (it was ranked as if more churn were better), and `[compare] better`
+/// overrides a direction.
+#[test]
+fn lower_churn_is_better_on_final_churned() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("churn.toml");
+    let text = "name = \"churn\"\ndays = 60\nreplicates = 30\n[graph.erdos_renyi]\nn = 2000\nmean_degree = 6.0\n\
+        [seeding]\ncount = 40\n[behaviour.p_buy]\nfriend = 0.1\n[share]\np_share = 0.5\n\
+        [churn]\nbase = 0.02\n[variants.retain]\nchurn.base = 0.005\n\
+        [compare]\nobjective = \"final_churned\"\nmetrics = [\"final_churned\", \"customers\"]\n";
+    std::fs::write(&file, text).unwrap();
+    let out = tmp.path().join("out");
+    run(&out, &file, &[]);
+    let mut r = csv::Reader::from_path(out.join("comparison.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let at = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let row = r
+        .records()
+        .map(|x| x.unwrap())
+        .find(|x| &x[at("metric")] == "final_churned")
+        .unwrap();
+    assert_eq!(&row[at("better")], "lower");
+    let p: f64 = row[at("p_better")].parse().unwrap();
+    assert!(p > 0.5, "P(better) of lower churn on final_churned = {p}");
+    let ranking = read(&out, "ranking.csv");
+    let first = ranking.lines().nth(1).unwrap();
+    assert!(
+        first.starts_with("1,retain,"),
+        "the lower-churn variant ranks first: {ranking}"
+    );
+    // An override turns the direction around.
+    std::fs::write(
+        &file,
+        format!("{text}better = {{ final_churned = \"higher\" }}\n"),
+    )
+    .unwrap();
+    run(&out, &file, &[]);
+    let ranking = read(&out, "ranking.csv");
+    assert!(
+        ranking.lines().nth(1).unwrap().starts_with("1,base,"),
+        "{ranking}"
+    );
+}

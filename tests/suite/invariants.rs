@@ -451,3 +451,34 @@ fn the_scheme_scenarios_exercise_every_scheme() {
     }
     assert!(teams > 0.0);
 }
+
+/// Every KPI a replicate reports is declared in the metric catalog, in the catalog's order, and
+/// every declared KPI is reported by a scenario with every scheme and two segments.
+#[test]
+fn every_kpi_is_declared_once_in_catalog_order() {
+    use fission::metrics::catalog::{self, KPIS};
+    let knobs = Knobs {
+        p_ad: 0.3,
+        impressions: 20,
+        schemes: Some(1_000_000),
+        referral_budget: Some(1_000_000),
+        ..Knobs::quiet(60, 3)
+    };
+    let text = format!(
+        "{}[[population.segments]]\nname = \"a\"\nshare = 0.5\n[[population.segments]]\nname = \"b\"\nshare = 0.5\n",
+        knobs.text()
+    );
+    let loaded = LoadedScenario::from_text(&text, std::path::Path::new("p.toml"), &[]).unwrap();
+    let out = Setup::new(loaded).unwrap().run(0).unwrap();
+    // Entries in order of first appearance (a family's members may interleave with the next
+    // family's, as the 7- and 30-day retention of each channel do).
+    let mut seen: Vec<&'static str> = Vec::new();
+    for (name, _) in &out.summary.values {
+        let k = catalog::kpi(name).unwrap_or_else(|| panic!("`{name}` is not in the catalog"));
+        if !seen.contains(&k.name) {
+            seen.push(k.name);
+        }
+    }
+    let declared: Vec<&str> = KPIS.iter().map(|k| k.name).collect();
+    assert_eq!(seen, declared);
+}

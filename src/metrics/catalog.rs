@@ -1,0 +1,910 @@
+//! The metric catalog: every `runs.csv` KPI and every `daily.csv` column declared once — its
+//! name, unit, which direction is better and a one-line definition of how it is computed. The
+//! run summary, the daily table, the comparison and ranking, the plots, the report and
+//! `outputs/README.md` (kept in sync by a test) all read it; nothing else spells a metric name.
+//!
+//! A family (`customers_<channel>`, `scheme_<scheme>_cents`, `customers_seg_<segment>`) is one
+//! entry whose name has a `<…>` placeholder, expanded over the channels, schemes, stages or the
+//! scenario's segments.
+
+use super::DayRow;
+use crate::model::schemes::Scheme;
+use crate::model::{Channel, Stage};
+
+/// What a metric counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Members, orders, events.
+    Count,
+    /// Money in integer cents (分).
+    Cents,
+    /// A fraction (0.25 = 25%) or a ratio of counts.
+    Ratio,
+    /// Days.
+    Days,
+    /// Fatigue, a dimensionless level.
+    Level,
+}
+
+impl Unit {
+    /// The unit's name in tables and axis labels.
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Count => "count",
+            Unit::Cents => "cents",
+            Unit::Ratio => "ratio",
+            Unit::Days => "days",
+            Unit::Level => "level",
+        }
+    }
+}
+
+/// Which way a metric is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Better {
+    /// More is better (customers, GMV, net).
+    Higher,
+    /// Less is better (costs, churn, time to grow).
+    Lower,
+}
+
+impl Better {
+    /// `higher` or `lower`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Better::Higher => "higher",
+            Better::Lower => "lower",
+        }
+    }
+}
+
+/// What a family's placeholder ranges over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// A single metric.
+    One,
+    /// Every acquisition channel ([`Channel::ALL`]).
+    Channel,
+    /// Every exposure channel ([`Channel::EXPOSURE`]).
+    Exposure,
+    /// Every scheme ([`Scheme::ALL`]).
+    Scheme,
+    /// Every stage ([`Stage::ALL`]).
+    Stage,
+
+    /// The scenario's segments (only with two or more).
+    Segment,
+}
+
+impl Family {
+    /// The names the placeholder takes (empty for segments, which come from the scenario).
+    pub fn parts(self) -> Vec<String> {
+        let names = |v: Vec<&str>| v.into_iter().map(String::from).collect();
+        match self {
+            Family::One => vec![String::new()],
+            Family::Channel => names(Channel::ALL.iter().map(|c| c.name()).collect()),
+            Family::Exposure => names(Channel::EXPOSURE.iter().map(|c| c.name()).collect()),
+            Family::Scheme => names(Scheme::ALL.iter().map(|s| s.name()).collect()),
+            Family::Stage => names(Stage::ALL.iter().map(|s| s.name()).collect()),
+            Family::Segment => Vec::new(),
+        }
+    }
+}
+
+/// One declared metric (or family of metrics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Metric {
+    /// The column name; a family's has one `<…>` placeholder.
+    pub name: &'static str,
+    /// What the placeholder ranges over.
+    pub family: Family,
+    /// The unit.
+    pub unit: Unit,
+    /// Which way is better.
+    pub better: Better,
+    /// How it is computed, in one line.
+    pub definition: &'static str,
+}
+
+impl Metric {
+    /// The column of this metric for the placeholder value `part` (the name itself for a single
+    /// metric).
+    pub fn key(&self, part: &str) -> String {
+        match (self.name.find('<'), self.name.rfind('>')) {
+            (Some(a), Some(b)) => format!("{}{part}{}", &self.name[..a], &self.name[b + 1..]),
+            _ => self.name.to_string(),
+        }
+    }
+
+    /// Is `column` this metric (or a member of this family)?
+    fn matches(&self, column: &str) -> bool {
+        let (Some(a), Some(b)) = (self.name.find('<'), self.name.rfind('>')) else {
+            return self.name == column;
+        };
+        let (prefix, suffix) = (&self.name[..a], &self.name[b + 1..]);
+        let Some(part) = column
+            .strip_prefix(prefix)
+            .and_then(|r| r.strip_suffix(suffix))
+        else {
+            return false;
+        };
+        match self.family {
+            Family::Segment => !part.is_empty(),
+            family => family.parts().iter().any(|p| p == part),
+        }
+    }
+}
+
+/// A `const` metric (shorthand for the tables below).
+const fn m(
+    name: &'static str,
+    family: Family,
+    unit: Unit,
+    better: Better,
+    definition: &'static str,
+) -> Metric {
+    Metric {
+        name,
+        family,
+        unit,
+        better,
+        definition,
+    }
+}
+
+use Better::{Higher, Lower};
+use Family::{Channel as Ch, Exposure as Ex, One, Scheme as Sc, Segment as Seg, Stage as St};
+use Unit::{Cents, Count, Days, Level, Ratio};
+
+/// Members who bought at least once by the end, seeds included.
+pub const CUSTOMERS: Metric = m(
+    "customers",
+    One,
+    Count,
+    Higher,
+    "members who bought at least once by the end, seeds included",
+);
+/// Customers by acquisition channel.
+pub const CUSTOMERS_BY_CHANNEL: Metric = m(
+    "customers_<channel>",
+    Ch,
+    Count,
+    Higher,
+    "customers by acquisition channel (see `daily.csv`)",
+);
+/// Members reached.
+pub const REACHED: Metric = m(
+    "reached",
+    One,
+    Count,
+    Higher,
+    "members not unaware at the end",
+);
+/// Active at the end.
+pub const FINAL_ACTIVE: Metric = m(
+    "final_active",
+    One,
+    Count,
+    Higher,
+    "customers active at the end",
+);
+/// Silent at the end.
+pub const FINAL_SILENT: Metric = m(
+    "final_silent",
+    One,
+    Count,
+    Lower,
+    "customers silent at the end (no order for `churn.silent_after_days`)",
+);
+/// Churned at the end.
+pub const FINAL_CHURNED: Metric = m(
+    "final_churned",
+    One,
+    Count,
+    Lower,
+    "customers churned by the end",
+);
+/// Day of the most first purchases.
+pub const PEAK_DAY: Metric = m(
+    "peak_new_customers_day",
+    One,
+    Days,
+    Higher,
+    "day ≥ 1 with the most first purchases (earliest on ties; empty if none)",
+);
+/// First day with half the final customers.
+pub const DAYS_TO_HALF: Metric = m(
+    "days_to_half",
+    One,
+    Days,
+    Lower,
+    "first day with at least half of the final customers",
+);
+/// Direct referrals per customer.
+pub const K_FACTOR: Metric = m(
+    "k_factor",
+    One,
+    Ratio,
+    Higher,
+    "customers brought in by a customer's share / customers (mean direct referrals per customer); across replicates, the pooled ratio Σ `customers_friend` / Σ `customers` is the unbiased estimate of the branching mean",
+);
+/// Referred over paid or seeded customers.
+pub const FISSION_RATIO: Metric = m(
+    "fission_ratio",
+    One,
+    Ratio,
+    Higher,
+    "customers brought in by shares / (seeded + ad- and KOL-acquired customers): the \"1 : N\" of the sources",
+);
+/// Days between referrer and referee.
+pub const VIRAL_CYCLE: Metric = m(
+    "viral_cycle_days",
+    One,
+    Days,
+    Lower,
+    "mean days between a referrer's and their referee's first purchase (≥ 1)",
+);
+/// Longest referral chain.
+pub const REFERRAL_DEPTH: Metric = m(
+    "referral_depth",
+    One,
+    Count,
+    Higher,
+    "longest referral chain (seeds and ad customers are depth 0)",
+);
+/// Customers who referred someone.
+pub const REFERRERS: Metric = m(
+    "referrers",
+    One,
+    Count,
+    Higher,
+    "customers who brought at least one customer",
+);
+/// Orders over the horizon.
+pub const ORDERS: Metric = m(
+    "orders",
+    One,
+    Count,
+    Higher,
+    "orders over the horizon (first + repeat)",
+);
+/// Repeat orders.
+pub const REPEAT_ORDERS: Metric = m(
+    "repeat_orders",
+    One,
+    Count,
+    Higher,
+    "orders by customers who had bought before",
+);
+/// Customers with two or more orders.
+pub const REPEAT_CUSTOMERS: Metric = m(
+    "repeat_customers",
+    One,
+    Count,
+    Higher,
+    "customers with ≥ 2 orders",
+);
+/// Share of customers who bought again.
+pub const REPURCHASE_RATE: Metric = m(
+    "repurchase_rate",
+    One,
+    Ratio,
+    Higher,
+    "customers with ≥ 2 orders / customers",
+);
+/// Money paid.
+pub const GMV: Metric = m(
+    "gmv_cents",
+    One,
+    Cents,
+    Higher,
+    "money paid = list price × orders − discounts",
+);
+/// Discounts given.
+pub const DISCOUNT: Metric = m(
+    "discount_cents",
+    One,
+    Cents,
+    Lower,
+    "discounts given (invitee discounts, group prices, coupons, tier discounts, points, KOC free product)",
+);
+/// Cost of goods.
+pub const COGS: Metric = m(
+    "cogs_cents",
+    One,
+    Cents,
+    Lower,
+    "cost of goods of the orders",
+);
+/// Gross margin.
+pub const MARGIN: Metric = m(
+    "margin_cents",
+    One,
+    Cents,
+    Higher,
+    "`gmv_cents − cogs_cents`",
+);
+/// Ad spend.
+pub const AD: Metric = m(
+    "ad_cents",
+    One,
+    Cents,
+    Lower,
+    "paid-ad spend (impressions × CPM / 1000)",
+);
+/// KOL fees.
+pub const KOL: Metric = m("kol_cents", One, Cents, Lower, "KOL fees");
+/// Scheme cash.
+pub const INCENTIVE: Metric = m(
+    "incentive_cents",
+    One,
+    Cents,
+    Lower,
+    "cash paid by the schemes (rewards, bonuses, rebates, red packets, commission)",
+);
+/// Each scheme's cost.
+pub const SCHEME: Metric = m(
+    "scheme_<scheme>_cents",
+    Sc,
+    Cents,
+    Lower,
+    "each scheme's cost (its discounts plus its cash) for `referral`, `group_buy`, `share_reward`, `coupon`, `red_packet`, `points`, `commission`, `koc`; they sum to `discount_cents + incentive_cents`",
+);
+/// Qualified referral invites.
+pub const QUALIFIED_INVITES: Metric = m(
+    "qualified_invites",
+    One,
+    Count,
+    Higher,
+    "first purchases that came through an invite while the referral scheme ran",
+);
+/// Marketing spend.
+pub const SPEND: Metric = m(
+    "spend_cents",
+    One,
+    Cents,
+    Lower,
+    "`ad_cents + kol_cents + incentive_cents`",
+);
+/// Net contribution.
+pub const NET: Metric = m(
+    "net_cents",
+    One,
+    Cents,
+    Higher,
+    "`margin_cents − spend_cents`",
+);
+/// Marketing cost including discounts.
+pub const MARKETING_COST: Metric = m(
+    "marketing_cost_cents",
+    One,
+    Cents,
+    Lower,
+    "`spend_cents + discount_cents`",
+);
+/// Return on marketing cost.
+pub const ROI: Metric = m(
+    "roi",
+    One,
+    Ratio,
+    Higher,
+    "`net_cents / marketing_cost_cents` (empty if nothing was spent or given)",
+);
+/// Acquisition cost.
+pub const CAC: Metric = m(
+    "cac_cents",
+    One,
+    Cents,
+    Lower,
+    "`spend_cents / (customers − customers_seed)` (empty if nobody was acquired)",
+);
+/// Acquisition cost of ad customers.
+pub const CAC_AD: Metric = m("cac_ad_cents", One, Cents, Lower, "ad spend / ad customers");
+/// Acquisition cost of KOL customers.
+pub const CAC_KOL: Metric = m(
+    "cac_kol_cents",
+    One,
+    Cents,
+    Lower,
+    "(KOL fees + KOC free product) / KOL customers",
+);
+/// Acquisition cost of viral customers.
+pub const CAC_VIRAL: Metric = m(
+    "cac_viral_cents",
+    One,
+    Cents,
+    Lower,
+    "scheme costs except KOC / customers via friend, group, operator, team, coupon",
+);
+/// Margin per customer.
+pub const LTV: Metric = m(
+    "ltv_cents",
+    One,
+    Cents,
+    Higher,
+    "`margin_cents / customers`: mean margin per customer over the horizon",
+);
+/// 7-day retention.
+pub const RETENTION_D7: Metric = m(
+    "retention_d7",
+    One,
+    Ratio,
+    Higher,
+    "of the customers whose first purchase was at least 7 days before the end, the share not churned 7 days after it",
+);
+/// 30-day retention.
+pub const RETENTION_D30: Metric = m(
+    "retention_d30",
+    One,
+    Ratio,
+    Higher,
+    "the same 30 days after the first purchase",
+);
+/// 7-day retention per acquisition cohort.
+pub const RETENTION_D7_BY_CHANNEL: Metric = m(
+    "retention_d7_<channel>",
+    Ch,
+    Ratio,
+    Higher,
+    "`retention_d7` of the customers acquired through the channel",
+);
+/// 30-day retention per acquisition cohort.
+pub const RETENTION_D30_BY_CHANNEL: Metric = m(
+    "retention_d30_<channel>",
+    Ch,
+    Ratio,
+    Higher,
+    "`retention_d30` of the customers acquired through the channel",
+);
+/// Mean lifetime of churned customers.
+pub const LIFETIME: Metric = m(
+    "mean_lifetime_days",
+    One,
+    Days,
+    Higher,
+    "mean days from first purchase to churn, over customers who churned (censored by the horizon)",
+);
+/// Shares made.
+pub const SHARES: Metric = m("shares", One, Count, Higher, "shares made over the horizon");
+/// Exposures by channel.
+pub const EXPOSURES: Metric = m(
+    "exposures_<channel>",
+    Ex,
+    Count,
+    Higher,
+    "marketing touches by channel (churned members receive none except ads)",
+);
+/// Teams opened.
+pub const TEAMS_OPENED: Metric = m("teams_opened", One, Count, Higher, "group-buy teams opened");
+/// Teams filled.
+pub const TEAMS_FILLED: Metric = m(
+    "teams_filled",
+    One,
+    Count,
+    Higher,
+    "group-buy teams that filled",
+);
+/// Teams expired.
+pub const TEAMS_EXPIRED: Metric = m(
+    "teams_expired",
+    One,
+    Count,
+    Lower,
+    "group-buy teams that expired unfilled",
+);
+/// Teams filled over opened.
+pub const TEAM_FILL_RATE: Metric = m(
+    "team_fill_rate",
+    One,
+    Ratio,
+    Higher,
+    "`teams_filled / teams_opened`",
+);
+/// Red-packet shares claimed.
+pub const PACKETS_CLAIMED: Metric = m(
+    "packets_claimed",
+    One,
+    Count,
+    Higher,
+    "red-packet shares claimed",
+);
+/// Compliance rules broken.
+pub const COMPLIANCE_FLAGS: Metric = m(
+    "compliance_flags",
+    One,
+    Count,
+    Lower,
+    "compliance rules the scenario breaks (commission levels beyond `compliance.max_commission_levels`, only with `allow_noncompliant = true`; listed in `manifest.json`)",
+);
+/// Customers per segment.
+pub const CUSTOMERS_BY_SEGMENT: Metric = m(
+    "customers_seg_<segment>",
+    Seg,
+    Count,
+    Higher,
+    "only with two or more segments: customers in the segment",
+);
+/// Conversion per segment.
+pub const CONVERSION_BY_SEGMENT: Metric = m(
+    "conversion_seg_<segment>",
+    Seg,
+    Ratio,
+    Higher,
+    "only with two or more segments: customers in the segment / its members",
+);
+
+/// Every `runs.csv` KPI, in column order.
+pub const KPIS: &[Metric] = &[
+    CUSTOMERS,
+    CUSTOMERS_BY_CHANNEL,
+    REACHED,
+    FINAL_ACTIVE,
+    FINAL_SILENT,
+    FINAL_CHURNED,
+    PEAK_DAY,
+    DAYS_TO_HALF,
+    K_FACTOR,
+    FISSION_RATIO,
+    VIRAL_CYCLE,
+    REFERRAL_DEPTH,
+    REFERRERS,
+    ORDERS,
+    REPEAT_ORDERS,
+    REPEAT_CUSTOMERS,
+    REPURCHASE_RATE,
+    GMV,
+    DISCOUNT,
+    COGS,
+    MARGIN,
+    AD,
+    KOL,
+    INCENTIVE,
+    SCHEME,
+    QUALIFIED_INVITES,
+    SPEND,
+    NET,
+    MARKETING_COST,
+    ROI,
+    CAC,
+    CAC_AD,
+    CAC_KOL,
+    CAC_VIRAL,
+    LTV,
+    RETENTION_D7,
+    RETENTION_D30,
+    RETENTION_D7_BY_CHANNEL,
+    RETENTION_D30_BY_CHANNEL,
+    LIFETIME,
+    SHARES,
+    EXPOSURES,
+    TEAMS_OPENED,
+    TEAMS_FILLED,
+    TEAMS_EXPIRED,
+    TEAM_FILL_RATE,
+    PACKETS_CLAIMED,
+    COMPLIANCE_FLAGS,
+    CUSTOMERS_BY_SEGMENT,
+    CONVERSION_BY_SEGMENT,
+];
+
+/// One `daily.csv` column: its declaration and how a day's row gives its value (`i` is the
+/// position of the family's part, e.g. the channel's in [`Channel::ALL`]).
+#[derive(Debug, Clone, Copy)]
+pub struct DailyColumn {
+    /// Name, unit, direction, definition.
+    pub metric: Metric,
+    /// The value on a day.
+    pub value: fn(&DayRow, usize) -> String,
+}
+
+/// A `const` daily column.
+const fn d(
+    name: &'static str,
+    family: Family,
+    unit: Unit,
+    better: Better,
+    definition: &'static str,
+    value: fn(&DayRow, usize) -> String,
+) -> DailyColumn {
+    DailyColumn {
+        metric: m(name, family, unit, better, definition),
+        value,
+    }
+}
+
+/// Every `daily.csv` column after the keys (`replicate`, `day`), in column order.
+pub const DAILY: &[DailyColumn] = &[
+    d(
+        "<stage>",
+        St,
+        Count,
+        Higher,
+        "members in each stage (`unaware`, `aware`, `active`, `silent`, `churned`) at the end of the day; they sum to the population",
+        |r, i| r.stages[i].to_string(),
+    ),
+    d(
+        "customers",
+        One,
+        Count,
+        Higher,
+        "members who have bought at least once (= active + silent + churned)",
+        |r, _| r.customers.to_string(),
+    ),
+    d(
+        "new_customers",
+        One,
+        Count,
+        Higher,
+        "first purchases today",
+        |r, _| r.new_customers_total().to_string(),
+    ),
+    d(
+        "new_customers_<channel>",
+        Ch,
+        Count,
+        Higher,
+        "first purchases today by acquisition channel: `seed` (day 0), `ad`, `friend`, `group` (promotional group posts, red packets in groups), `operator` (brand content), `kol`, `team` (group-buy teams), `coupon`",
+        |r, i| r.new_customers[i].to_string(),
+    ),
+    d(
+        "exposures_<channel>",
+        Ex,
+        Count,
+        Higher,
+        "marketing touches today by channel (churned members receive none except ads)",
+        |r, i| r.exposures[Channel::EXPOSURE[i] as usize].to_string(),
+    ),
+    d("shares", One, Count, Higher, "shares made today", |r, _| {
+        r.shares.to_string()
+    }),
+    d(
+        "dau",
+        One,
+        Count,
+        Higher,
+        "members who bought or shared today",
+        |r, _| r.dau.to_string(),
+    ),
+    d("orders", One, Count, Higher, "orders today", |r, _| {
+        r.ledger.orders.to_string()
+    }),
+    d(
+        "repeat_orders",
+        One,
+        Count,
+        Higher,
+        "orders today by members who had bought before",
+        |r, _| r.ledger.repeat_orders.to_string(),
+    ),
+    d(
+        "gmv_cents",
+        One,
+        Cents,
+        Higher,
+        "money paid today = list price × orders − discounts",
+        |r, _| r.ledger.gmv_cents.to_string(),
+    ),
+    d(
+        "discount_cents",
+        One,
+        Cents,
+        Lower,
+        "discounts given today",
+        |r, _| r.ledger.discount_cents.to_string(),
+    ),
+    d(
+        "cogs_cents",
+        One,
+        Cents,
+        Lower,
+        "cost of goods of today's orders",
+        |r, _| r.ledger.cogs_cents.to_string(),
+    ),
+    d(
+        "margin_cents",
+        One,
+        Cents,
+        Higher,
+        "`gmv_cents − cogs_cents`",
+        |r, _| r.ledger.margin_cents().to_string(),
+    ),
+    d(
+        "ad_cents",
+        One,
+        Cents,
+        Lower,
+        "paid-ad spend today",
+        |r, _| r.ledger.ad_cents.to_string(),
+    ),
+    d("kol_cents", One, Cents, Lower, "KOL fees today", |r, _| {
+        r.ledger.kol_cents.to_string()
+    }),
+    d(
+        "incentive_cents",
+        One,
+        Cents,
+        Lower,
+        "cash paid by the schemes today",
+        |r, _| r.ledger.incentive_cents.to_string(),
+    ),
+    d(
+        "spend_cents",
+        One,
+        Cents,
+        Lower,
+        "`ad_cents + kol_cents + incentive_cents`",
+        |r, _| r.ledger.spend_cents().to_string(),
+    ),
+    d(
+        "net_cents",
+        One,
+        Cents,
+        Higher,
+        "`margin_cents − spend_cents`",
+        |r, _| r.ledger.net_cents().to_string(),
+    ),
+    d(
+        "mean_fatigue",
+        One,
+        Level,
+        Lower,
+        "mean fatigue over all members at the end of the day (after decay)",
+        |r, _| format!("{:.6}", r.mean_fatigue),
+    ),
+    d(
+        "teams_opened",
+        One,
+        Count,
+        Higher,
+        "group-buy teams opened today",
+        |r, _| r.teams_opened.to_string(),
+    ),
+    d(
+        "teams_filled",
+        One,
+        Count,
+        Higher,
+        "group-buy teams that filled today",
+        |r, _| r.teams_filled.to_string(),
+    ),
+    d(
+        "teams_expired",
+        One,
+        Count,
+        Lower,
+        "group-buy teams that expired today",
+        |r, _| r.teams_expired.to_string(),
+    ),
+    d(
+        "packets_claimed",
+        One,
+        Count,
+        Higher,
+        "red-packet shares claimed today",
+        |r, _| r.packets_claimed.to_string(),
+    ),
+    d(
+        "scheme_<scheme>_cents",
+        Sc,
+        Cents,
+        Lower,
+        "each scheme's cost today (its discounts plus its cash); they sum to `discount_cents + incentive_cents`",
+        |r, i| r.ledger.scheme_cents[i].to_string(),
+    ),
+];
+
+/// The declaration of the `runs.csv` column `column`, if it is one.
+pub fn kpi(column: &str) -> Option<&'static Metric> {
+    // Single metrics first, so that `customers_seg_x` is not taken for a channel.
+    KPIS.iter()
+        .filter(|k| k.family == One)
+        .chain(KPIS.iter().filter(|k| k.family != One && k.family != Seg))
+        .chain(KPIS.iter().filter(|k| k.family == Seg))
+        .find(|k| k.matches(column))
+}
+
+/// Which way `column` of `runs.csv` is better (higher for a column the catalog does not know).
+pub fn better(column: &str) -> Better {
+    kpi(column).map_or(Higher, |k| k.better)
+}
+
+/// The `daily.csv` header after the key columns.
+pub fn daily_header() -> Vec<String> {
+    DAILY
+        .iter()
+        .flat_map(|c| {
+            c.metric
+                .family
+                .parts()
+                .into_iter()
+                .map(|p| c.metric.key(&p))
+        })
+        .collect()
+}
+
+/// The `daily.csv` values of `row`, aligned with [`daily_header`].
+pub fn daily_values(row: &DayRow) -> impl Iterator<Item = String> + '_ {
+    DAILY
+        .iter()
+        .flat_map(move |c| (0..c.metric.family.parts().len()).map(move |i| (c.value)(row, i)))
+}
+
+/// A markdown table of `metrics` (`column | unit | better | definition`), as in `outputs/README.md`.
+pub fn markdown<'a>(metrics: impl IntoIterator<Item = &'a Metric>) -> String {
+    let mut t = String::from("| column | unit | better | definition |\n|---|---|---|---|\n");
+    for k in metrics {
+        t.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            k.name,
+            k.unit.name(),
+            k.better.name(),
+            k.definition
+        ));
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn families_expand_and_match_only_their_parts() {
+        assert_eq!(CUSTOMERS_BY_CHANNEL.key("friend"), "customers_friend");
+        assert_eq!(SCHEME.key("coupon"), "scheme_coupon_cents");
+        assert_eq!(kpi("customers_friend"), Some(&CUSTOMERS_BY_CHANNEL));
+        assert_eq!(kpi("customers_seg_vip"), Some(&CUSTOMERS_BY_SEGMENT));
+        assert_eq!(kpi("scheme_coupon_cents"), Some(&SCHEME));
+        assert_eq!(kpi("customers_nobody"), None);
+        assert_eq!(kpi("retention_d30_kol"), Some(&RETENTION_D30_BY_CHANNEL));
+        assert_eq!(better("final_churned"), Better::Lower);
+        assert_eq!(better("cac_ad_cents"), Better::Lower);
+        assert_eq!(better("net_cents"), Better::Higher);
+    }
+
+    /// The catalog's tables in `outputs/README.md` are what the catalog says (run with
+    /// `FISSION_BLESS=1` to rewrite them after changing the catalog).
+    #[test]
+    fn outputs_readme_lists_the_catalog() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/outputs/README.md");
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut fixed = text.clone();
+        for (tag, table) in [
+            ("daily", markdown(DAILY.iter().map(|c| &c.metric))),
+            ("runs", markdown(KPIS)),
+        ] {
+            let (open, close) = (
+                format!("<!-- catalog:{tag} -->\n"),
+                format!("<!-- /catalog:{tag} -->"),
+            );
+            let a = fixed.find(&open).expect("opening marker") + open.len();
+            let b = fixed.find(&close).expect("closing marker");
+            fixed.replace_range(a..b, &table);
+        }
+        if std::env::var_os("FISSION_BLESS").is_some() {
+            std::fs::write(path, &fixed).unwrap();
+        }
+        assert!(
+            text == fixed,
+            "outputs/README.md is out of date with src/metrics/catalog.rs; run \
+             FISSION_BLESS=1 cargo test --lib catalog"
+        );
+    }
+
+    #[test]
+    fn names_are_declared_once() {
+        for (i, a) in KPIS.iter().enumerate() {
+            assert!(
+                KPIS[..i].iter().all(|b| b.name != a.name),
+                "{} twice",
+                a.name
+            );
+        }
+        let header = daily_header();
+        for (i, a) in header.iter().enumerate() {
+            assert!(!header[..i].contains(a), "{a} twice in daily.csv");
+        }
+        assert_eq!(header.len(), daily_values(&DayRow::default()).count());
+    }
+}

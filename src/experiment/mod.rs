@@ -198,7 +198,14 @@ impl Experiment {
             }
             _ => None,
         };
-        let seed = base
+        // The one seed: the file's, after `--set seed=` / `--seed` (random and Latin-hypercube
+        // sweep points are drawn from it, like every other draw).
+        let mut overridden = base.clone();
+        for set in sets {
+            // A malformed override is reported with its line when the arms are built.
+            let _ = crate::scenario::load::apply_set(&mut overridden, set);
+        }
+        let seed = overridden
             .get("seed")
             .and_then(toml::Value::as_integer)
             .unwrap_or(1) as u64;

@@ -262,7 +262,7 @@ fn locate(table: &DeTable<'_>, key: &str) -> Option<usize> {
 
 /// Applies one `path=value` override; the value is TOML (`0.3`, `true`, `"top_degree"`, `[1, 2]`),
 /// and a bare word is taken as a string.
-fn apply_set(table: &mut toml::Table, set: &str) -> Result<()> {
+pub(crate) fn apply_set(table: &mut toml::Table, set: &str) -> Result<()> {
     let bad = |why: &str| {
         Error::Input(format!(
             "--set {set}: {why}; expected --set dotted.key=value"

@@ -374,3 +374,33 @@ fn lower_churn_is_better_on_final_churned() {
         "{ranking}"
     );
 }
+
+/// One seed source: `--seed` moves random and Latin-hypercube sweep points like every other
+/// draw (they were drawn from the file's seed while the manifest showed the override).
+#[test]
+fn the_seed_override_moves_random_sweep_points() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        super::common::data("karate.txt"),
+        tmp.path().join("karate.txt"),
+    )
+    .unwrap();
+    let file = tmp.path().join("lhs.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "name = \"lhs\"\ndays = 5\nreplicates = 2\n{}[sweep]\nmode = \"lhs\"\nsamples = 4\n[sweep.axes]\n\"share.p_share\" = {{ min = 0.1, max = 0.9 }}\n",
+            KARATE.replace("name = \"bad\"\n", "")
+        ),
+    )
+    .unwrap();
+    let points = |seed: &[&str]| {
+        let out = tmp.path().join(format!("out{}", seed.len()));
+        run(&out, &file, seed);
+        column(&out, "runs.csv", "param.share.p_share")
+    };
+    let default = points(&[]);
+    assert_eq!(default, points(&["--seed", "1"]), "seed 1 is the default");
+    let five = points(&["--seed", "5", "--replicates", "2"]);
+    assert_ne!(default, five, "--seed 5 draws other sweep points");
+}

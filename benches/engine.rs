@@ -7,7 +7,7 @@ use std::path::Path;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use fission::engine::Setup;
 use fission::graph::generate::barabasi_albert;
-use fission::rng::{Draws, Purpose};
+use fission::rng::{Draws, Stream};
 use fission::scenario::LoadedScenario;
 
 fn root() -> &'static Path {
@@ -24,7 +24,7 @@ fn graphs(c: &mut Criterion) {
     group.sample_size(10);
     for n in [10_000u32, 100_000] {
         group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, &n| {
-            b.iter(|| barabasi_albert(n, 5, &mut Draws::new(1, 0).stream(Purpose::Graph)).len());
+            b.iter(|| barabasi_albert(n, 5, &mut Draws::new(1, 0).stream(Stream::Graph)).len());
         });
     }
     group.finish();

@@ -6,7 +6,7 @@ use super::Replicate;
 use crate::model::member::NONE;
 use crate::model::schemes::Scheme;
 use crate::model::{Channel, Population};
-use crate::rng::{Draws, Purpose};
+use crate::rng::{Draws, Stream};
 
 /// The `count` members with the highest activity (ties in a keyed random order): the KOCs of
 /// campaign `campaign` in this replicate.
@@ -17,7 +17,7 @@ pub(super) fn pick_kocs(
     draws: &Draws,
     campaign: u32,
 ) -> Vec<u32> {
-    let key = draws.day(Purpose::KolSelect, 1000 + campaign);
+    let key = draws.day(Stream::KocPick { campaign }, 0);
     let mut ids: Vec<u32> = (0..n).collect();
     let order = |&u: &u32| {
         (
@@ -67,25 +67,22 @@ impl Replicate<'_> {
                     }
                 }
             }
-            let buy = self.draws.day(Purpose::CampaignPurchase, day);
-            let followers = self.draws.day(Purpose::KolSelect, i as u32);
+            let campaign = i as u32;
+            let buy = self.draws.day(Stream::KolPostPurchase { campaign }, day);
+            let followers = self.draws.day(Stream::KolFollowers { campaign }, 0);
             for &kol in posters {
                 self.row.ledger.book_kol(camp.fee_cents);
                 let graph = self.graph;
                 for &f in graph.neighbours(kol) {
                     self.expose(f, Channel::Kol, kol, camp.credibility, buy, kol);
                 }
+                let extra = self
+                    .draws
+                    .day(Stream::KolFollowerPurchase { campaign, kol }, day);
                 for j in 0..camp.extra_followers {
                     let f = followers.index(n, kol, j);
                     if f != kol {
-                        self.expose(
-                            f,
-                            Channel::Kol,
-                            kol,
-                            camp.credibility,
-                            buy,
-                            kol ^ j.rotate_left(20),
-                        );
+                        self.expose(f, Channel::Kol, kol, camp.credibility, extra, j);
                     }
                 }
             }
@@ -107,8 +104,6 @@ impl Replicate<'_> {
         let t = f64::from(day - policy.start_day + 1);
         let posts_before = ((t - 1.0) * policy.posts_per_day).floor() as u64;
         let posts_today = (t * policy.posts_per_day).floor() as u64 - posts_before;
-        let read = self.draws.day(Purpose::GroupRead, day);
-        let buy = self.draws.day(Purpose::CampaignPurchase, day);
         let ln_miss = (-policy.p_read).ln_1p();
         let community = self.community;
         for k in 0..posts_today {
@@ -120,17 +115,19 @@ impl Replicate<'_> {
             } else {
                 Channel::Operator
             };
+            let post = k as u32;
+            let read = self.draws.day(Stream::GroupRead { post }, day);
+            let buy = self.draws.day(Stream::GroupPostPurchase { post }, day);
             for g in 0..community.group_count() {
                 let members = community.members(g);
-                let salt = (k as u32) << 24 ^ g;
                 let mut draw = 0u32;
-                let mut slot = read.geometric_ln(policy.p_read, ln_miss, salt, draw) as usize;
+                let mut slot = read.geometric_ln(policy.p_read, ln_miss, g, draw) as usize;
                 while slot < members.len() {
                     let m = members[slot];
-                    self.expose(m, channel, NONE, 1.0, buy, salt ^ 0xA5A5_0000);
+                    self.expose(m, channel, NONE, 1.0, buy, g);
                     draw += 1;
                     slot = slot.saturating_add(
-                        1 + read.geometric_ln(policy.p_read, ln_miss, salt, draw) as usize,
+                        1 + read.geometric_ln(policy.p_read, ln_miss, g, draw) as usize,
                     );
                 }
             }

@@ -5,7 +5,7 @@
 use super::Replicate;
 use crate::model::schemes::points;
 use crate::model::{Channel, Stage};
-use crate::rng::Purpose;
+use crate::rng::Stream;
 use crate::scenario::{CouponTarget, SchemeWindow};
 
 impl Replicate<'_> {
@@ -24,7 +24,9 @@ impl Replicate<'_> {
             if !due || self.schemes.coupon_budgets[j].exhausted() {
                 continue;
             }
-            let key = self.draws.day(Purpose::CampaignPurchase, day);
+            let key = self
+                .draws
+                .day(Stream::CouponPurchase { schedule: j as u32 }, day);
             let until = day + c.expiry_days.max(1) - 1;
             for m in 0..self.graph.node_count() {
                 if !self.coupon_targets(c.target, m) {
@@ -32,14 +34,7 @@ impl Replicate<'_> {
                 }
                 self.schemes.coupon_of[m as usize] = j as u16 + 1;
                 self.schemes.coupon_until[m as usize] = until;
-                self.expose(
-                    m,
-                    Channel::Coupon,
-                    crate::model::member::NONE,
-                    1.0,
-                    key,
-                    3 * j as u32,
-                );
+                self.expose(m, Channel::Coupon, crate::model::member::NONE, 1.0, key, 0);
             }
         }
     }

@@ -9,7 +9,7 @@ use super::offer::Offer;
 use crate::model::member::NONE;
 use crate::model::schemes::Scheme;
 use crate::model::{Channel, Customer, Stage};
-use crate::rng::{DayDraws, Purpose};
+use crate::rng::{DayDraws, Stream};
 
 impl Replicate<'_> {
     /// Fatigue of `member` today, before any message still to come.
@@ -130,7 +130,7 @@ impl Replicate<'_> {
                     self.mark_exposed(member);
                     return;
                 }
-                let team = self.opens_team(member, b);
+                let team = self.opens_team(key, member, b);
                 let offer = self.offer(member, channel, sender != NONE, team);
                 if u < self.conversion(member, channel, tie, offer.total(), fatigue) {
                     if team {
@@ -257,7 +257,7 @@ impl Replicate<'_> {
             // Tomorrow's share is decided by p_share; later days by p_share_daily.
             let gap = self
                 .draws
-                .day(Purpose::DailyShare, day)
+                .day(Stream::DailyShareStart, day)
                 .geometric(daily, member, generation);
             self.actions.push(
                 next + 2 + u64::from(gap),
@@ -280,8 +280,8 @@ impl Replicate<'_> {
             return;
         }
         let n = self.graph.node_count();
-        let target = self.draws.day(Purpose::AdTarget, day);
-        let buy = self.draws.day(Purpose::AdPurchase, day);
+        let target = self.draws.day(Stream::AdTarget, day);
+        let buy = self.draws.day(Stream::AdPurchase, day);
         for j in 0..ads.impressions_per_day {
             let (hi, lo) = ((j >> 32) as u32, j as u32);
             let member = target.index(n, hi, lo);

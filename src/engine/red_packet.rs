@@ -7,7 +7,7 @@
 use super::Replicate;
 use crate::model::schemes::{Scheme, red_packet};
 use crate::model::{Channel, Stage};
-use crate::rng::Purpose;
+use crate::rng::Stream;
 use crate::scenario::RedPacketTrigger;
 
 impl Replicate<'_> {
@@ -31,9 +31,9 @@ impl Replicate<'_> {
         let mut senders = std::mem::take(&mut self.schemes.packets_yesterday);
         senders.sort_unstable();
         senders.dedup();
-        let claim = self.draws.day(Purpose::RedPacketClaim, day);
-        let split = self.draws.day(Purpose::RedPacket, day);
-        let buy = self.draws.day(Purpose::Purchase, day);
+        let claim = self.draws.day(Stream::RedPacketClaim, day);
+        let split = self.draws.day(Stream::RedPacketSplit, day);
+        let buy = self.draws.day(Stream::RedPacketPurchase, day);
         for sender in senders {
             if self.stage(sender) == Stage::Churned
                 || !self.schemes.budgets[Scheme::RedPacket as usize].spend(cfg.total_cents)

@@ -10,7 +10,7 @@ use super::calendar::{Event, EventKind};
 use crate::model::Stage;
 use crate::model::member::NONE;
 use crate::model::schemes::points;
-use crate::rng::Purpose;
+use crate::rng::Stream;
 use crate::scenario::dist::{Domain, NamedDist};
 use crate::scenario::{Dist, IntervalKind, Repurchase};
 
@@ -49,7 +49,7 @@ impl Replicate<'_> {
                         * (1.0 - self.fatigue_of(member).min(1.0));
                     if self
                         .draws
-                        .day(Purpose::Repurchase, day)
+                        .day(Stream::Repurchase, day)
                         .chance(p, member, generation)
                     {
                         self.purchase(member, acquired_via, NONE, offer);
@@ -78,7 +78,7 @@ impl Replicate<'_> {
                     }
                     let hazard = self.churn_hazard(member);
                     let accept = hazard >= bound
-                        || self.draws.day(Purpose::ChurnAccept, day).chance(
+                        || self.draws.day(Stream::ChurnAccept, day).chance(
                             hazard / bound,
                             member,
                             generation,
@@ -121,7 +121,7 @@ impl Replicate<'_> {
         let generation = record.churn_generation;
         let gap = self
             .draws
-            .day(Purpose::ChurnCandidate, from)
+            .day(Stream::ChurnCandidate, from)
             .geometric(bound, member, generation);
         self.retention.push(
             u64::from(from) + u64::from(gap),
@@ -135,7 +135,7 @@ impl Replicate<'_> {
 
     /// Days from today to `member`'s next need (≥ 1).
     pub(super) fn need_interval(&self, r: &Repurchase, member: u32, generation: u32) -> u64 {
-        let key = self.draws.day(Purpose::NeedInterval, self.day);
+        let key = self.draws.day(Stream::NeedInterval, self.day);
         match r.interval {
             IntervalKind::Geometric => {
                 1 + u64::from(key.geometric(1.0 / r.mean_interval_days, member, generation))

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::graph::{self, SocialGraph};
 use crate::metrics::{RunOutput, RunSummary};
 use crate::model::Community;
-use crate::rng::{Draws, Purpose};
+use crate::rng::{Draws, Stream};
 use crate::scenario::{LoadedScenario, Scenario, SeedStrategy};
 
 /// A scenario ready to run: validated, graph built, seeds checked.
@@ -184,7 +184,7 @@ pub fn top_degree(graph: &SocialGraph, count: u32) -> Vec<u32> {
 
 /// `count` distinct members uniformly at random (keyed rejection sampling; `count ≤ n`).
 fn random_members(n: u32, count: u32, draws: &Draws) -> Vec<u32> {
-    let key = draws.day(Purpose::Seeding, 0);
+    let key = draws.day(Stream::Seeding, 0);
     let mut chosen = std::collections::BTreeSet::new();
     let mut attempt = 0u32;
     while (chosen.len() as u32) < count.min(n) {

@@ -4,13 +4,13 @@
 use super::calendar::{Event, EventKind};
 use super::{Replicate, SkipAhead};
 use crate::model::{Channel, Stage};
-use crate::rng::Purpose;
+use crate::rng::Stream;
 
 impl Replicate<'_> {
     /// Phase 2 and 3 of the day: who shares, whom the shares reach, and what they buy.
     pub(super) fn run_shares(&mut self) {
         let day = self.day;
-        let decide = self.draws.day(Purpose::ShareDecision, day);
+        let decide = self.draws.day(Stream::ShareDecision, day);
         let mut sharers = std::mem::take(&mut self.shared_today);
         sharers.clear();
         for &m in &self.bought_yesterday {
@@ -34,7 +34,7 @@ impl Replicate<'_> {
             sharers.push(member);
             let gap = self
                 .draws
-                .day(Purpose::DailyShare, day)
+                .day(Stream::DailyShareAgain, day)
                 .geometric(daily, member, generation);
             let next = u64::from(day) + 1 + u64::from(gap);
             self.actions.push(
@@ -78,7 +78,7 @@ impl Replicate<'_> {
                 let b = (p * self.price_factor(sharer, bound_discount)).min(1.0);
                 (b, (-b).ln_1p())
             };
-            let jumps = self.draws.day(Purpose::ShareBuyers, self.day);
+            let jumps = self.draws.day(Stream::ShareBuyers, self.day);
             let mut draw = 0;
             let mut slot = jumps.geometric_ln(bound, ln_bound, sharer, draw) as usize;
             while slot < friends.len() {
@@ -105,8 +105,8 @@ impl Replicate<'_> {
                 weak
             }
         };
-        let buy = self.draws.day(Purpose::Purchase, self.day);
-        let reach = self.draws.day(Purpose::ShareReach, self.day);
+        let buy = self.draws.day(Stream::FriendPurchase, self.day);
+        let reach = self.draws.day(Stream::ShareReach, self.day);
         let share = &self.scenario.share;
         match share.k {
             None => {

@@ -9,7 +9,7 @@ use crate::model::member::NONE;
 use crate::model::schemes::Scheme;
 use crate::model::schemes::group_buy::{Settlement, Team, group_discount};
 use crate::model::{Channel, Stage};
-use crate::rng::Purpose;
+use crate::rng::{DayDraws, Stream};
 
 impl Replicate<'_> {
     /// Is `member` waiting in an open team?
@@ -26,17 +26,14 @@ impl Replicate<'_> {
     }
 
     /// Would `member` open a team on an exposure today (scheme running, budget able to reserve a
-    /// team, and the `p_open` draw)? `b` salts the draw as for the purchase draw.
-    pub(super) fn opens_team(&self, member: u32, b: u32) -> bool {
+    /// team, and the `p_open` draw)? The draw follows the exposure's purchase draw (`key`, `b`).
+    pub(super) fn opens_team(&self, key: DayDraws, member: u32, b: u32) -> bool {
         let Some(g) = &self.scenario.group_buy else {
             return false;
         };
         self.scheme_runs(Scheme::GroupBuy, g)
             && self.schemes.budgets[Scheme::GroupBuy as usize].can_spend(self.team_cost())
-            && self
-                .draws
-                .day(Purpose::TeamOpen, self.day)
-                .chance(g.p_open, member, b)
+            && key.then(Stream::TeamOpen).chance(g.p_open, member, b)
     }
 
     /// The most a team can cost: the group discount for every member plus the success bonus.
@@ -78,8 +75,8 @@ impl Replicate<'_> {
         };
         let (size, invites) = (g.team_size, g.invites);
         let day = self.day;
-        let pick = self.draws.day(Purpose::TeamInvite, day);
-        let join = self.draws.day(Purpose::TeamJoin, day);
+        let pick = self.draws.day(Stream::TeamInvite, day);
+        let join = self.draws.day(Stream::TeamJoin, day);
         let graph = self.graph;
         for t in std::mem::take(&mut self.schemes.opened_yesterday) {
             let leader = self.schemes.teams[t as usize].leader();
@@ -139,8 +136,8 @@ impl Replicate<'_> {
         };
         let day = self.day;
         let n = self.graph.node_count();
-        let fill = self.draws.day(Purpose::StrangerFill, day);
-        let fallback = self.draws.day(Purpose::Fallback, day);
+        let fill = self.draws.day(Stream::StrangerFill, day);
+        let fallback = self.draws.day(Stream::Fallback, day);
         let open = std::mem::take(&mut self.schemes.open_teams);
         let mut still_open = Vec::with_capacity(open.len());
         for t in open {

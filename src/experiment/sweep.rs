@@ -5,7 +5,7 @@ use rand::RngExt;
 use serde::Deserialize;
 use toml::Value;
 
-use crate::rng::{Draws, Purpose};
+use crate::rng::{Draws, Stream};
 
 /// How range axes are sampled and axes combined.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -203,7 +203,7 @@ fn sampled(
     n: u32,
     seed: u64,
 ) -> Vec<Point> {
-    let mut rng = Draws::new(seed, u64::MAX).stream(Purpose::SweepPoint);
+    let mut rng = Draws::new(seed, u64::MAX).stream(Stream::SweepPoint);
     let mut points: Vec<Point> = vec![Vec::new(); n as usize];
     let zip_len = zip.first().map_or(0, |(_, v)| v.len());
     // Each column: an axis, or (None) the zipped lists.

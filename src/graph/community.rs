@@ -140,7 +140,7 @@ pub fn pagerank(graph: &SocialGraph, d: f64, iterations: u32) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::{Draws, Purpose};
+    use crate::rng::{Draws, Stream};
 
     fn two_cliques() -> SocialGraph {
         // Two 5-cliques joined by one edge (4–5).
@@ -158,7 +158,7 @@ mod tests {
 
     #[test]
     fn label_propagation_finds_the_two_cliques() {
-        let key = Draws::new(1, 0).day(Purpose::GroupAssign, 0);
+        let key = Draws::new(1, 0).day(Stream::GroupLabels, 0);
         let labels = label_propagation(&two_cliques(), key, 50);
         assert!(labels[..5].iter().all(|&l| l == labels[0]));
         assert!(labels[5..].iter().all(|&l| l == labels[5]));

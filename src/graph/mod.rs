@@ -7,7 +7,7 @@ pub mod generate;
 pub mod stats;
 
 use crate::error::{Error, Result};
-use crate::rng::{Draws, Purpose, to_unit};
+use crate::rng::{Draws, Stream, to_unit};
 use crate::scenario::{GraphSpec, LoadedScenario, MemberRef};
 
 pub use stats::GraphStats;
@@ -263,7 +263,7 @@ pub fn build(loaded: &LoadedScenario, replicate: u64) -> Result<SocialGraph> {
         loaded.scenario.seed,
         if spec.resample { replicate } else { 0 },
     );
-    let tie_key = draws.day(Purpose::TieClass, 0);
+    let tie_key = draws.day(Stream::TieClass, 0);
     let share = spec.strong_share;
     let strong_of = move |u: u32, v: u32| to_unit(tie_key.bits(u, v)) < share;
     let strong_of: Option<&dyn Fn(u32, u32) -> bool> = (share > 0.0).then_some(&strong_of as _);
@@ -278,7 +278,7 @@ pub fn build(loaded: &LoadedScenario, replicate: u64) -> Result<SocialGraph> {
             other => other,
         });
     }
-    let mut rng = draws.stream(Purpose::Graph);
+    let mut rng = draws.stream(Stream::Graph);
     let generated = generate::edges(spec, &mut rng)?;
     let mut g = SocialGraph::from_edges(generated.n, &generated.edges, strong_of)?;
     g.blocks = generated.blocks;

@@ -5,7 +5,7 @@
 use crate::graph::SocialGraph;
 use crate::graph::community::{core_numbers, dense, label_propagation, pagerank};
 use crate::model::member::NONE;
-use crate::rng::{Draws, Purpose};
+use crate::rng::{Draws, Stream};
 use crate::scenario::{Domain, GroupAssignment, Groups, KolSelection, Scenario};
 
 /// Groups in CSR form plus each member's group, and the members each KOL campaign hires.
@@ -30,7 +30,7 @@ impl Community {
             .iter()
             .any(|c| !c.koc && c.selection == KolSelection::CommunitySpread);
         let communities = needs_communities
-            .then(|| label_propagation(graph, draws.day(Purpose::GroupAssign, 1), 100));
+            .then(|| label_propagation(graph, draws.day(Stream::GroupLabels, 0), 100));
         let mut c = Community::default();
         if let Some(g) = &scenario.groups {
             c.place(g, graph, communities.as_deref(), &draws);
@@ -43,7 +43,7 @@ impl Community {
                 if camp.koc {
                     return Vec::new();
                 }
-                let key = draws.day(Purpose::KolSelect, i as u32);
+                let key = draws.day(Stream::KolPick { campaign: i as u32 }, 0);
                 select_kols(
                     graph,
                     camp.selection,
@@ -64,16 +64,16 @@ impl Community {
         draws: &Draws,
     ) {
         let n = graph.node_count();
-        let cover = draws.day(Purpose::GroupAssign, 2);
+        let cover = draws.day(Stream::GroupCover, 0);
         let covered = |u: u32| g.coverage >= 1.0 || cover.chance(g.coverage, u, 0);
         let cap = g.capacity.max(1) as usize;
         let mut groups: Vec<Vec<u32>> = Vec::new();
         match g.assign {
             GroupAssignment::Random => {
-                let order_key = draws.day(Purpose::GroupAssign, 3);
+                let order_key = draws.day(Stream::GroupOrder, 0);
                 let mut order: Vec<u32> = (0..n).filter(|&u| covered(u)).collect();
                 order.sort_unstable_by_key(|&u| (order_key.bits(u, 0), u));
-                let size_key = draws.day(Purpose::GroupAssign, 4);
+                let size_key = draws.day(Stream::GroupSize, 0);
                 let mut rest = &order[..];
                 let mut k = 0;
                 while !rest.is_empty() {

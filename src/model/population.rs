@@ -1,6 +1,6 @@
 //! Members' segments and attributes, drawn per replicate from keyed random numbers.
 
-use crate::rng::{Draws, Purpose};
+use crate::rng::{Draws, Stream};
 use crate::scenario::{Dist, Domain, Scenario};
 
 /// A member attribute: one value for everybody, or one value per member.
@@ -49,7 +49,7 @@ impl Population {
     pub fn draw(s: &Scenario, n: u32, draws: &Draws) -> Self {
         let segments = &s.population.segments;
         let segment: Vec<u8> = if segments.len() > 1 {
-            let key = draws.day(Purpose::Segment, 0);
+            let key = draws.day(Stream::Segment, 0);
             let mut cumulative = Vec::with_capacity(segments.len());
             let mut acc = 0.0;
             for seg in segments {
@@ -81,7 +81,7 @@ impl Population {
                         Domain::NonNegative => c.max(0.0),
                     });
                 }
-                let key = draws.day(Purpose::Attribute, index);
+                let key = draws.day(Stream::Attribute { index }, 0);
                 Attribute::PerMember(
                     (0..n)
                         .map(|i| {

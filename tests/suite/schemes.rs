@@ -148,3 +148,45 @@ fn expected_reward_lifts_sharing_by_the_saturating_uplift() {
     let se = (expected * (1.0 - expected) / 20_000.0).sqrt();
     assert_close_z("sharing uplift", observed, se, expected, 0.0, 4.0);
 }
+
+/// A KOL post and a coupon drop on the same day draw independent purchase uniforms. They used
+/// to share one key, so that a follower of the head KOL (member 0) who did not buy from the
+/// post could never buy with the first coupon schedule that day: coupon conversions in the
+/// KOL's audience were exactly 0 instead of ≈ p_coupon.
+#[test]
+fn kol_posts_and_coupon_drops_draw_independently() {
+    let tmp = tempfile::tempdir().unwrap();
+    let leaves = 400u32;
+    let star: String = (1..=leaves).map(|i| format!("0 {i}\n")).collect();
+    std::fs::write(tmp.path().join("star.txt"), star).unwrap();
+    let text = "name = \"collide\"\ndays = 4\n[graph.edge_list]\npath = \"star.txt\"\n\
+        [behaviour.p_buy]\nkol = 0.5\ncoupon = 0.3\n\
+        [[kol_campaign]]\nname = \"head\"\ncount = 1\nselection = \"degree\"\npost_days = [3]\n\
+        [[coupon]]\ntarget = \"all\"\nvalue_cents = 1\nstart_day = 3\nevery_days = 0\n";
+    let loaded = LoadedScenario::from_text(text, &tmp.path().join("c.toml"), &[]).unwrap();
+    let setup = Setup::new(loaded).unwrap();
+    let reps = 40;
+    let kol = metric(&setup, reps, "customers_kol");
+    let coupon = metric(&setup, reps, "customers_coupon");
+    let mean = |x: &[f64]| x.iter().sum::<f64>() / x.len() as f64;
+    // The KOL reaches every leaf; half buy, and the coupon converts 0.3 of the other half.
+    let n = f64::from(leaves);
+    assert_close_z(
+        "KOL customers",
+        mean(&kol),
+        (n * 0.25 / reps as f64).sqrt(),
+        n * 0.5,
+        0.0,
+        5.0,
+    );
+    let expect = n * 0.5 * 0.3;
+    let se = (n * 0.5 * 0.3 * 0.7 / reps as f64).sqrt() + 1.0;
+    assert_close_z(
+        "coupon customers in the KOL's audience",
+        mean(&coupon),
+        se,
+        expect,
+        0.0,
+        5.0,
+    );
+}

@@ -26,11 +26,11 @@ pub fn split(total: i64, n: u32, mut unit: impl FnMut(u32) -> f64) -> Vec<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::{Draws, Purpose};
+    use crate::rng::{Draws, Stream};
 
     #[test]
     fn amounts_sum_to_the_total_and_everybody_gets_a_cent() {
-        let key = Draws::new(1, 0).day(Purpose::RedPacket, 0);
+        let key = Draws::new(1, 0).day(Stream::RedPacketSplit, 0);
         for (total, n) in [(1000, 5), (7, 7), (100_000, 20), (5, 1), (10, 3)] {
             for packet in 0..200 {
                 let a = split(total, n, |i| key.unit(packet, i));
@@ -43,7 +43,7 @@ mod tests {
 
     #[test]
     fn each_claimer_gets_the_mean_on_average() {
-        let key = Draws::new(2, 0).day(Purpose::RedPacket, 0);
+        let key = Draws::new(2, 0).day(Stream::RedPacketSplit, 0);
         let (total, n, packets) = (10_000, 4, 20_000u32);
         let mut sums = [0f64; 4];
         for p in 0..packets {

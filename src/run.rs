@@ -9,10 +9,11 @@ use rayon::prelude::*;
 use crate::engine::Setup;
 use crate::error::{Error, Result};
 use crate::experiment::compare::paired;
+use crate::experiment::compare::{self as comparing, Comparison};
 use crate::experiment::{Arm, Experiment};
 use crate::graph::GraphStats;
 use crate::metrics::{RunOutput, Summary};
-use crate::output::comparison::{self, Comparison};
+use crate::output::comparison;
 use crate::output::journal::{self, Finished, Journal};
 use crate::output::tables::{self, Tables, number};
 use crate::output::{OutputDir, target};
@@ -194,7 +195,7 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
     };
     let simulate_seconds = sim_start.elapsed().as_secs_f64();
 
-    let rows = comparison::compare(&exp, &|a, m| tables[a].values(m));
+    let rows = comparing::compare(&exp, &|a, m| tables[a].values(m));
     let finished_arms = tables
         .into_iter()
         .map(Tables::finish)

@@ -20,6 +20,7 @@ pub use setup::Setup;
 
 use crate::graph::SocialGraph;
 use crate::metrics::DayRow;
+use crate::metrics::run::RunRecord;
 use crate::model::member::{MemberFlags, NONE};
 use crate::model::schemes::group_buy::Team;
 use crate::model::schemes::{Budget, Scheme};
@@ -400,11 +401,6 @@ impl<'a> Replicate<'a> {
         &self.customers
     }
 
-    /// Segment index of `member` (position in `population.segments`).
-    pub fn segment_of(&self, member: u32) -> usize {
-        self.population.segment(member)
-    }
-
     /// Members who shared today, ascending.
     pub fn shared_today(&self) -> &[u32] {
         &self.shared_today
@@ -418,6 +414,17 @@ impl<'a> Replicate<'a> {
     /// The scenario being simulated.
     pub fn scenario(&self) -> &Scenario {
         self.scenario
+    }
+
+    /// What the metrics read of this replicate.
+    pub fn record(&self) -> RunRecord<'_> {
+        RunRecord {
+            scenario: self.scenario,
+            customers: &self.customers,
+            customer_of: &self.customer_of,
+            population: &self.population,
+            members: self.graph.node_count(),
+        }
     }
 }
 

@@ -101,7 +101,7 @@ impl Setup {
     /// The KPI columns a replicate of this scenario reports (the `runs.csv` metrics).
     pub fn metrics(&self) -> Vec<String> {
         let rep = Replicate::new(self.scenario(), &self.graph, &self.community, 0);
-        RunSummary::of(&rep, &[])
+        RunSummary::of(&rep.record(), &[])
             .values
             .into_iter()
             .map(|(k, _)| k)
@@ -148,7 +148,7 @@ impl Setup {
                 self.loaded.path.display()
             )));
         }
-        let summary = RunSummary::of(&rep, &rows);
+        let summary = RunSummary::of(&rep.record(), &rows);
         Ok(RunOutput {
             replicate,
             rows,

@@ -188,6 +188,50 @@ pub fn normal_cdf(x: f64) -> f64 {
     }
 }
 
+/// One arm against its baseline on one metric (a row of `comparison.csv`).
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// The arm compared.
+    pub arm: usize,
+    /// Its baseline arm.
+    pub baseline: usize,
+    /// The metric.
+    pub metric: String,
+    /// The paired comparison (`None` with fewer than two defined pairs).
+    pub paired: Option<Paired>,
+}
+
+/// Compares every non-baseline arm with its baseline on every compared metric (the objective
+/// included); `values(arm, metric)` gives the per-replicate values.
+pub fn compare<'a>(
+    experiment: &super::Experiment,
+    values: &dyn Fn(usize, &str) -> &'a [Option<f64>],
+) -> Vec<Comparison> {
+    let mut metrics = experiment.compare.metrics.clone();
+    if !metrics.contains(&experiment.compare.objective) {
+        metrics.push(experiment.compare.objective.clone());
+    }
+    let mut rows = Vec::new();
+    for arm in 0..experiment.arms.len() {
+        let Some(baseline) = experiment.baseline_of(arm) else {
+            continue;
+        };
+        for m in &metrics {
+            rows.push(Comparison {
+                arm,
+                baseline,
+                metric: m.clone(),
+                paired: paired(
+                    values(arm, m),
+                    values(baseline, m),
+                    experiment.compare.lower_is_better(m),
+                ),
+            });
+        }
+    }
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

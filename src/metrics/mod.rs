@@ -6,7 +6,7 @@ pub mod run;
 pub mod stats;
 
 pub use day::DayRow;
-pub use run::RunSummary;
+pub use run::{RunRecord, RunSummary};
 pub use stats::Summary;
 
 /// Everything one replicate produced.

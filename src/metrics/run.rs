@@ -1,12 +1,36 @@
 //! Per-replicate KPIs (DESIGN §2.5), computed from the customers and the daily rows.
 
-use crate::engine::Replicate;
 use crate::model::member::NONE;
 use crate::model::schemes::Scheme;
 use crate::model::{Channel, Ledger, Stage};
+use crate::model::{Customer, Population};
+use crate::scenario::Scenario;
 
 use super::DayRow;
 use super::catalog::{self as c, Metric};
+
+/// What a finished replicate hands the metrics: its scenario, its customers and who they are.
+/// (The engine builds it; the metrics know nothing of the engine.)
+#[derive(Debug, Clone, Copy)]
+pub struct RunRecord<'a> {
+    /// The scenario simulated.
+    pub scenario: &'a Scenario,
+    /// Every customer, in order of first purchase.
+    pub customers: &'a [Customer],
+    /// Index into `customers` of each member, or `NONE`.
+    pub customer_of: &'a [u32],
+    /// The members' segments and attributes.
+    pub population: &'a Population,
+    /// Number of members.
+    pub members: u32,
+}
+
+impl RunRecord<'_> {
+    fn customer_index(&self, member: u32) -> Option<usize> {
+        let c = self.customer_of[member as usize];
+        (c != NONE).then_some(c as usize)
+    }
+}
 
 /// One replicate's KPIs: the row of `runs.csv`. Undefined ratios (nothing to divide by) are `None`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -25,9 +49,9 @@ impl RunSummary {
     }
 
     /// Computes the KPIs of a finished replicate.
-    pub fn of(rep: &Replicate<'_>, rows: &[DayRow]) -> Self {
-        let days = rep.scenario().days;
-        let customers = rep.customers();
+    pub fn of(rep: &RunRecord<'_>, rows: &[DayRow]) -> Self {
+        let days = rep.scenario.days;
+        let customers = rep.customers;
         let n_customers = customers.len() as f64;
         let mut total = Ledger::default();
         for r in rows {
@@ -44,11 +68,11 @@ impl RunSummary {
         let (mut churned, mut lifetime, mut qualified) = (0u32, 0.0f64, 0u32);
         // [d7, d30] × channel × [eligible, kept]; the last channel slot is every channel.
         let mut retention_counts = [[[0u32; 2]; CH + 1]; 2];
-        let segments = &rep.scenario().population.segments;
+        let segments = &rep.scenario.population.segments;
         let mut by_segment = vec![0u32; segments.len()];
         for (i, c) in customers.iter().enumerate() {
             by_channel[c.acquired_via as usize] += 1;
-            by_segment[rep.segment_of(c.member)] += 1;
+            by_segment[rep.population.segment(c.member)] += 1;
             first_days.push(c.first_day);
             if let Some(r) = (c.referrer != NONE)
                 .then(|| rep.customer_index(c.referrer))
@@ -126,9 +150,7 @@ impl RunSummary {
         put(
             &c::REACHED,
             "",
-            some(f64::from(
-                rep.member_count() - final_row.stage(Stage::Unaware),
-            )),
+            some(f64::from(rep.members - final_row.stage(Stage::Unaware))),
         );
         put(
             &c::FINAL_ACTIVE,
@@ -236,12 +258,12 @@ impl RunSummary {
         put(
             &c::COMPLIANCE_FLAGS,
             "",
-            some(crate::scenario::compliance_flags(rep.scenario()).len() as f64),
+            some(crate::scenario::compliance_flags(rep.scenario).len() as f64),
         );
         if segments.len() > 1 {
             let mut members = vec![0u32; segments.len()];
-            for m in 0..rep.member_count() {
-                members[rep.segment_of(m)] += 1;
+            for m in 0..rep.members {
+                members[rep.population.segment(m)] += 1;
             }
             for (k, seg) in segments.iter().enumerate() {
                 let bought = f64::from(by_segment[k]);

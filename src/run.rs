@@ -15,6 +15,7 @@ use crate::graph::GraphStats;
 use crate::metrics::{RunOutput, Summary};
 use crate::output::comparison;
 use crate::output::journal::{self, Finished, Journal};
+use crate::output::manifest::{ArmEntry, Manifest, Timings};
 use crate::output::tables::{self, Tables, number};
 use crate::output::{OutputDir, target};
 use crate::preflight::Limits;
@@ -237,8 +238,7 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
         &rows,
         named,
     );
-    let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::Input(e.to_string()))?;
-    write(&dir.path("manifest.json"), &text)?;
+    manifest.write(&dir.path(""))?;
     plot::redraw(&dir.path(""))?;
     report::write(&dir.path(""))?;
     drop(journal);
@@ -311,34 +311,31 @@ fn manifest(
     [build, simulate]: [f64; 2],
     rows: &[Comparison],
     named: bool,
-) -> serde_json::Value {
+) -> Manifest {
     let s = setups[0].scenario();
-    let arms: Vec<serde_json::Value> = exp
+    let arms = exp
         .arms
         .iter()
         .zip(setups)
         .enumerate()
-        .map(|(i, (a, setup))| {
-            serde_json::json!({
-                "label": a.label(),
-                "variant": a.variant,
-                "point": a.point,
-                "params": a.params.iter().map(|(k, v)| (k.clone(), v.to_string())).collect::<std::collections::BTreeMap<_, _>>(),
-                "baseline": exp.baseline_of(i).map(|b| exp.arms[b].label()),
-                "compliance_flags": crate::scenario::compliance_flags(setup.scenario()),
-            })
+        .map(|(i, (a, setup))| ArmEntry {
+            label: a.label(),
+            variant: a.variant.clone(),
+            point: a.point,
+            params: a
+                .params
+                .iter()
+                .map(|(k, v)| (k.clone(), v.to_string()))
+                .collect(),
+            baseline: exp.baseline_of(i).map(|b| exp.arms[b].label()),
+            compliance_flags: crate::scenario::compliance_flags(setup.scenario()),
         })
         .collect();
-    let overrides: serde_json::Map<String, serde_json::Value> = exp
+    let variant_overrides = exp
         .variants
         .iter()
         .zip(&exp.overrides)
-        .map(|(v, o)| {
-            (
-                v.clone(),
-                serde_json::Value::String(toml::to_string(o).unwrap_or_default()),
-            )
-        })
+        .map(|(v, o)| (v.clone(), toml::to_string(o).unwrap_or_default()))
         .collect();
     let mut files = vec![
         "runs.csv",
@@ -357,35 +354,44 @@ fn manifest(
     if named {
         files.push("member_ids.csv");
     }
-    serde_json::json!({
-        "tool": "fission",
-        "version": env!("CARGO_PKG_VERSION"),
-        "name": s.name,
-        "question": s.description,
-        "command": options.command,
-        "scenario_file": exp.path.display().to_string(),
-        "sets": exp.sets,
-        "seed": s.seed,
-        "days": s.days,
-        "replicates": replicates,
-        "replicate_policy": if exp.adaptive.is_some() { "adaptive" } else { "fixed" },
-        "stopped": stopped,
-        "variants": exp.variants,
-        "variant_overrides": overrides,
-        "baseline": exp.compare.baseline,
-        "objective": exp.compare.objective,
-        "compared_metrics": exp.compare.metrics,
-        "axes": exp.axes,
-        "arms": arms,
-        "comparisons": rows.len(),
-        "scenario_hash": hex(fnv1a(resolved.as_bytes())),
-        "graph": GraphStats::of(setups[0].graph()),
-        "graph_resampled_per_replicate": s.graph.resample,
-        "compliance_flags": setups.iter().flat_map(|x| crate::scenario::compliance_flags(x.scenario())).collect::<std::collections::BTreeSet<_>>(),
-        "threads": options.threads,
-        "timings_seconds": { "build": build, "simulate": simulate },
-        "files": files,
-    })
+    Manifest {
+        tool: "fission".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        name: s.name.clone(),
+        question: s.description.clone(),
+        command: options.command.clone(),
+        scenario_file: exp.path.display().to_string(),
+        sets: exp.sets.clone(),
+        seed: s.seed,
+        days: s.days,
+        replicates,
+        replicate_policy: if exp.adaptive.is_some() {
+            "adaptive"
+        } else {
+            "fixed"
+        }
+        .into(),
+        stopped: stopped.into(),
+        variants: exp.variants.clone(),
+        variant_overrides,
+        baseline: exp.compare.baseline.clone(),
+        objective: exp.compare.objective.clone(),
+        compared_metrics: exp.compare.metrics.clone(),
+        axes: exp.axes.clone(),
+        arms,
+        comparisons: rows.len(),
+        scenario_hash: hex(fnv1a(resolved.as_bytes())),
+        graph: serde_json::to_value(GraphStats::of(setups[0].graph()))
+            .unwrap_or(serde_json::Value::Null),
+        graph_resampled_per_replicate: s.graph.resample,
+        compliance_flags: setups
+            .iter()
+            .flat_map(|x| crate::scenario::compliance_flags(x.scenario()))
+            .collect(),
+        threads: options.threads,
+        timings_seconds: Timings { build, simulate },
+        files: files.into_iter().map(String::from).collect(),
+    }
 }
 
 /// The scenario with every default filled in, the edge-list path made absolute so that the copy

@@ -5,6 +5,7 @@ pub mod comparison;
 pub mod file;
 pub mod journal;
 pub mod lock;
+pub mod manifest;
 pub mod owner;
 pub mod tables;
 pub mod target;

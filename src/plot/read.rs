@@ -4,23 +4,6 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
-/// The `manifest.json` of the output folder `dir`.
-///
-/// # Errors
-/// [`Error::Input`] if it is missing or not JSON (not a folder written by `fission run`).
-pub fn manifest(dir: &Path) -> Result<serde_json::Value> {
-    let path = dir.join("manifest.json");
-    std::fs::read_to_string(&path)
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .ok_or_else(|| {
-            Error::Input(format!(
-                "{}: missing or unreadable; a folder written by `fission run` is needed",
-                path.display()
-            ))
-        })
-}
-
 /// A CSV file held in memory.
 pub struct Csv {
     header: Vec<String>,

@@ -6,10 +6,11 @@ use std::path::Path;
 use super::bars::{Bar, Forest, ForestRow, Panel, Panels};
 use super::growth::{Lines, Series};
 use super::heatmap::Heatmap;
-use super::read::{self, Csv};
+use super::read::Csv;
 use super::save;
 use crate::error::{Error, Result};
 use crate::metrics::catalog;
+use crate::output::manifest::Manifest;
 
 /// The funnel steps: (label, `runs.csv` metric).
 const FUNNEL: [(&str, &str); 4] = [
@@ -28,9 +29,9 @@ const MAX_LINES: usize = 12;
 /// [`Error::Input`] if `dir` is not a fission output folder; [`Error::Io`] if a chart cannot
 /// be written.
 pub fn redraw(dir: &Path) -> Result<()> {
-    let manifest = read::manifest(dir)?;
-    let name = manifest["name"].as_str().unwrap_or("fission");
-    let objective = manifest["objective"].as_str().unwrap_or(catalog::NET.name);
+    let manifest = Manifest::read(dir)?;
+    let name = manifest.name.as_str();
+    let objective = manifest.objective.as_str();
     let plots = dir.join("plots");
     std::fs::create_dir_all(&plots).map_err(|e| Error::io("create", &plots, e))?;
     let summary = Csv::read(&dir.join("summary.csv"))?;
@@ -172,14 +173,7 @@ pub fn redraw(dir: &Path) -> Result<()> {
         },
     )?;
     if arms.len() > 1 {
-        let compared: Vec<String> = manifest["compared_metrics"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|m| m.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let compared = &manifest.compared_metrics;
         let kpis: Vec<(&str, &str)> = compared
             .iter()
             .take(8)

@@ -7,7 +7,8 @@ mod document;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::plot::read::{self, Csv};
+use crate::output::manifest::Manifest;
+use crate::plot::read::Csv;
 use document::Block;
 
 /// Charts in the order the report shows them, with a caption.
@@ -54,14 +55,10 @@ pub fn write(dir: &Path) -> Result<()> {
 }
 
 fn blocks(dir: &Path) -> Result<Vec<Block>> {
-    let m = read::manifest(dir)?;
-    let text = |k: &str| m[k].as_str().unwrap_or("").to_string();
-    let objective = text("objective");
-    let mut b = vec![Block::Heading(
-        1,
-        format!("{} — fission report", text("name")),
-    )];
-    let question = text("question");
+    let m = Manifest::read(dir)?;
+    let objective = m.objective.clone();
+    let mut b = vec![Block::Heading(1, format!("{} — fission report", m.name))];
+    let question = &m.question;
     b.push(Block::Para(if question.is_empty() {
         "Question: (the scenario has no `description`; add one to state the question here.)".into()
     } else {
@@ -70,37 +67,25 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
     b.push(Block::Heading(2, "Reproduce".into()));
     b.push(Block::Code(format!(
         "{}\n# seed {}, fission {}, scenario hash {}",
-        text("command"),
-        m["seed"],
-        text("version"),
-        text("scenario_hash")
+        m.command, m.seed, m.version, m.scenario_hash
     )));
     b.push(Block::Para(format!(
         "{} replicates per arm, {} days; replicates: {}. Every arm uses the same graph and random \
          draws for replicate r (common random numbers), so differences are paired.",
-        m["replicates"],
-        m["days"],
-        text("stopped")
+        m.replicates, m.days, m.stopped
     )));
 
-    let variants: Vec<String> = m["variants"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default();
+    let variants = &m.variants;
     b.push(Block::Heading(2, "Variants".into()));
-    let overrides = &m["variant_overrides"];
+    let overrides = &m.variant_overrides;
     b.push(Block::Table(
         vec!["variant".into(), "changes from the base".into()],
         variants
             .iter()
             .map(|v| {
-                let o = overrides[v]
-                    .as_str()
-                    .unwrap_or("")
+                let o = overrides
+                    .get(v)
+                    .map_or("", String::as_str)
                     .trim()
                     .replace('\n', "; ");
                 vec![
@@ -114,15 +99,11 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
             })
             .collect(),
     ));
-    if let Some(axes) = m["axes"].as_array().filter(|a| !a.is_empty()) {
-        let keys: Vec<String> = axes
-            .iter()
-            .filter_map(|a| a.as_str().map(String::from))
-            .collect();
+    if !m.axes.is_empty() {
         b.push(Block::Para(format!(
             "Swept: {} ({} arms in all; `param.<key>` columns in the tables).",
-            keys.join(", "),
-            m["arms"].as_array().map_or(0, Vec::len)
+            m.axes.join(", "),
+            m.arms.len()
         )));
     }
 
@@ -228,24 +209,11 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
     }
 
     b.push(Block::Heading(2, "Compliance".into()));
-    let flagged: Vec<String> = m["arms"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|a| {
-            let flags: Vec<&str> = a["compliance_flags"]
-                .as_array()?
-                .iter()
-                .filter_map(|f| f.as_str())
-                .collect();
-            (!flags.is_empty()).then(|| {
-                format!(
-                    "{}: {}",
-                    a["label"].as_str().unwrap_or(""),
-                    flags.join("; ")
-                )
-            })
-        })
+    let flagged: Vec<String> = m
+        .arms
+        .iter()
+        .filter(|a| !a.compliance_flags.is_empty())
+        .map(|a| format!("{}: {}", a.label, a.compliance_flags.join("; ")))
         .collect();
     b.push(Block::Para(if flagged.is_empty() {
         "No compliance flags: no arm pays commission beyond the allowed levels.".into()

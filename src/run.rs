@@ -124,76 +124,16 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
         })
         .collect::<Result<Vec<_>>>()?;
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads)
-        .build()
-        .map_err(|e| {
-            Error::Input(format!(
-                "cannot start {} worker threads: {e}",
-                options.threads
-            ))
-        })?;
     let sim_start = Instant::now();
-    let arms = exp.arms.len() as u64;
-    let (mut done, mut reps) = (0u64, u64::from(exp.initial_replicates()));
-    let mut runs_done = 0u64;
-    let stopped = loop {
-        let jobs: Vec<(usize, u64)> = (0..exp.arms.len())
-            .flat_map(|a| (done..reps).map(move |r| (a, r)))
-            .collect();
-        for chunk in jobs.chunks(BATCH) {
-            let stored: Vec<Option<RunOutput>> =
-                chunk.iter().map(|job| finished.remove(job)).collect();
-            // (output, whether it is new, i.e. not yet in the journal)
-            let outputs: Vec<(Result<RunOutput>, bool)> = pool.install(|| {
-                chunk
-                    .par_iter()
-                    .zip(stored)
-                    .map(|(&(a, r), s)| match s {
-                        Some(out) => (Ok(out), false),
-                        None => (setups[a].run(r), true),
-                    })
-                    .collect()
-            });
-            for (&(a, _), (out, new)) in chunk.iter().zip(outputs) {
-                let out = out.map_err(|e| in_arm(e, &exp.arms[a]))?;
-                if new {
-                    journal.append(a, &out)?;
-                }
-                tables[a].record(&out)?;
-            }
-            journal.flush()?;
-            for t in &mut tables {
-                t.spill()?;
-            }
-            runs_done += chunk.len() as u64;
-            progress(runs_done, arms * reps);
-        }
-        done = reps;
-        let Some(adaptive) = &exp.adaptive else {
-            break format!("fixed: {done} replicates per arm");
-        };
-        let metric = &adaptive.target.metric;
-        let widest = (0..exp.arms.len())
-            .map(|a| half_width(&exp, &tables, a, metric))
-            .fold(0.0, f64::max);
-        if widest <= adaptive.target.half_width {
-            break format!(
-                "target reached: every 95% half-width of `{metric}` ≤ {} after {done} replicates (widest {})",
-                number(Some(adaptive.target.half_width)),
-                number(Some(widest))
-            );
-        }
-        if done >= u64::from(adaptive.max) {
-            break format!(
-                "max reached: {done} replicates; widest 95% half-width of `{metric}` is {} (target {})",
-                number(Some(widest)),
-                number(Some(adaptive.target.half_width))
-            );
-        }
-        let batch = u64::from(adaptive.batch.unwrap_or(adaptive.min));
-        reps = (done + batch).min(u64::from(adaptive.max));
-    };
+    let (done, stopped) = simulate(
+        &exp,
+        &setups,
+        &mut tables,
+        &mut journal,
+        &mut finished,
+        options.threads,
+        progress,
+    )?;
     let simulate_seconds = sim_start.elapsed().as_secs_f64();
 
     let rows = comparing::compare(&exp, &|a, m| tables[a].values(m));
@@ -251,6 +191,92 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
         mean_customers,
         stopped,
     })
+}
+
+/// Runs every replicate of every arm in deterministic batches (replaying `finished` runs from
+/// the journal, journalling the new ones) until the replicate policy stops; returns the
+/// replicates per arm and why they stopped.
+fn simulate(
+    exp: &Experiment,
+    setups: &[Setup],
+    tables: &mut [Tables],
+    journal: &mut Journal,
+    finished: &mut Finished,
+    threads: usize,
+    progress: &dyn Fn(u64, u64),
+) -> Result<(u64, String)> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Input(format!("cannot start {threads} worker threads: {e}")))?;
+    let arms = exp.arms.len() as u64;
+    let (mut done, mut reps) = (0u64, u64::from(exp.initial_replicates()));
+    let mut runs_done = 0u64;
+    loop {
+        let jobs: Vec<(usize, u64)> = (0..exp.arms.len())
+            .flat_map(|a| (done..reps).map(move |r| (a, r)))
+            .collect();
+        for chunk in jobs.chunks(BATCH) {
+            let stored: Vec<Option<RunOutput>> =
+                chunk.iter().map(|job| finished.remove(job)).collect();
+            // (output, whether it is new, i.e. not yet in the journal)
+            let outputs: Vec<(Result<RunOutput>, bool)> = pool.install(|| {
+                chunk
+                    .par_iter()
+                    .zip(stored)
+                    .map(|(&(a, r), s)| match s {
+                        Some(out) => (Ok(out), false),
+                        None => (setups[a].run(r), true),
+                    })
+                    .collect()
+            });
+            for (&(a, _), (out, new)) in chunk.iter().zip(outputs) {
+                let out = out.map_err(|e| in_arm(e, &exp.arms[a]))?;
+                if new {
+                    journal.append(a, &out)?;
+                }
+                tables[a].record(&out)?;
+            }
+            journal.flush()?;
+            for t in tables.iter_mut() {
+                t.spill()?;
+            }
+            runs_done += chunk.len() as u64;
+            progress(runs_done, arms * reps);
+        }
+        done = reps;
+        match next_replicates(exp, tables, done) {
+            Ok(more) => reps = more,
+            Err(stopped) => return Ok((done, stopped)),
+        }
+    }
+}
+
+/// After `done` replicates per arm: how many to reach next, or (`Err`) why to stop.
+fn next_replicates(exp: &Experiment, tables: &[Tables], done: u64) -> Result<u64, String> {
+    let Some(adaptive) = &exp.adaptive else {
+        return Err(format!("fixed: {done} replicates per arm"));
+    };
+    let metric = &adaptive.target.metric;
+    let widest = (0..exp.arms.len())
+        .map(|a| half_width(exp, tables, a, metric))
+        .fold(0.0, f64::max);
+    if widest <= adaptive.target.half_width {
+        return Err(format!(
+            "target reached: every 95% half-width of `{metric}` ≤ {} after {done} replicates (widest {})",
+            number(Some(adaptive.target.half_width)),
+            number(Some(widest))
+        ));
+    }
+    if done >= u64::from(adaptive.max) {
+        return Err(format!(
+            "max reached: {done} replicates; widest 95% half-width of `{metric}` is {} (target {})",
+            number(Some(widest)),
+            number(Some(adaptive.target.half_width))
+        ));
+    }
+    let batch = u64::from(adaptive.batch.unwrap_or(adaptive.min));
+    Ok((done + batch).min(u64::from(adaptive.max)))
 }
 
 /// The 95% half-width that adaptive replicates watch for arm `a`: of its paired difference with

@@ -132,6 +132,11 @@ impl Replicate<'_> {
                 }
                 let team = self.opens_team(key, member, b);
                 let offer = self.offer(member, channel, sender != NONE, team);
+                debug_assert!(
+                    self.price_factor(member, offer.total())
+                        <= self.schemes.price_bound * (1.0 + 1e-12),
+                    "an offer beats price_bound: a scheme's discount is missing from it"
+                );
                 if u < self.conversion(member, channel, tie, offer.total(), fatigue) {
                     if team {
                         self.open_team(member, channel, sender);
@@ -149,6 +154,11 @@ impl Replicate<'_> {
                     && self.may_buy(u, member, channel, tie, fatigue)
                 {
                     let offer = self.offer(member, channel, false, false);
+                    debug_assert!(
+                        self.price_factor(member, offer.total())
+                            <= self.schemes.price_bound * (1.0 + 1e-12),
+                        "an offer beats price_bound: a scheme's discount is missing from it"
+                    );
                     if u < self.conversion(member, channel, tie, offer.total(), fatigue) {
                         self.purchase(member, channel, sender, offer);
                     }

@@ -4,6 +4,7 @@
 
 mod calendar;
 mod campaign;
+mod check;
 mod coupon;
 mod exposure;
 mod offer;

@@ -37,6 +37,9 @@ impl Observer for Invariants {
             row.day
         );
         self.previous_customers = row.customers;
+        // The fast paths agree with the general rules (price bound, skip-ahead probability).
+        let violations = rep.fast_path_violations();
+        assert!(violations.is_empty(), "{}", violations.join("\n"));
         assert_eq!(
             row.new_customers_total() as usize,
             customers.iter().filter(|c| c.first_day == row.day).count()
@@ -195,6 +198,8 @@ struct Knobs {
     referral_budget: Option<i64>,
     /// Every other scheme, groups with posts and KOL/KOC campaigns, each scheme with this budget.
     schemes: Option<i64>,
+    /// Price elasticity of every member (discounts only matter with ε > 0).
+    elasticity: f64,
 }
 
 impl Knobs {
@@ -219,6 +224,7 @@ impl Knobs {
             herd: 0.0,
             referral_budget: None,
             schemes: None,
+            elasticity: 0.0,
         }
     }
 
@@ -261,13 +267,14 @@ impl Knobs {
         format!(
             "name = \"prop\"\ndays = 40\n[graph]\nstrong_share = 0.3\n{graph}[seeding]\ncount = {}\n\
              [product]\nlist_price_cents = 999\nunit_cost_cents = 400\n\
-             [behaviour]\nherd = {}\n[behaviour.p_buy]\nfriend = {}\nad = {}\n\
+             [behaviour]\nherd = {}\nprice_elasticity = {}\n[behaviour.p_buy]\nfriend = {}\nad = {}\n\
              group = 0.05\noperator = 0.01\nkol = 0.1\nteam = 0.3\ncoupon = 0.05\n\
              [share]\np_share = {}\np_share_daily = {}\nkappa = 1.0\n{share}\
              [fatigue]\nper_message = {}\n[churn]\nbase = {}\nfatigue_weight = {}\nsilent_after_days = {}\n\
              {repurchase}{referral}{schemes}[ads]\nimpressions_per_day = {}\ncpm_cents = 777\n",
             self.seeds,
             self.herd,
+            self.elasticity,
             self.p_friend,
             self.p_ad,
             self.p_share,
@@ -311,12 +318,14 @@ fn knobs() -> impl Strategy<Value = Knobs> {
             proptest::option::of(0i64..2000),
         ),
         proptest::option::of(0i64..3000),
+        0.0f64..2.0,
     )
         .prop_map(
             |(
                 (generator, n, seeds, p_friend, p_ad, impressions, reach, k),
                 (daily, fatigue, churn, weight, silent, repurchase, herd, referral_budget),
                 schemes,
+                elasticity,
             )| {
                 // About a quarter of the cases switch every receiver-dependent factor off, which
                 // takes the skip-ahead share path.
@@ -340,6 +349,7 @@ fn knobs() -> impl Strategy<Value = Knobs> {
                     herd: if plain { 0.0 } else { herd },
                     referral_budget,
                     schemes,
+                    elasticity,
                 }
             },
         )
@@ -481,4 +491,50 @@ fn every_kpi_is_declared_once_in_catalog_order() {
     }
     let declared: Vec<&str> = KPIS.iter().map(|k| k.name).collect();
     assert_eq!(seen, declared);
+}
+
+/// Collects the fast-path violations of every day.
+#[derive(Default)]
+struct FastPaths(Vec<String>);
+
+impl Observer for FastPaths {
+    fn observe(&mut self, rep: &Replicate<'_>, _: &DayRow) {
+        self.0.extend(rep.fast_path_violations());
+    }
+}
+
+/// The skip-ahead share path and the quick purchase rejection agree with the general rules
+/// with each receiver-dependent factor and each discount switched on alone (a scheme missing
+/// from `uniform_friend_p` or `price_bound` fails here).
+#[test]
+fn fast_paths_hold_with_each_factor_alone() {
+    let base = "name = \"fast\"\ndays = 15\n[graph]\nstrong_share = 0.3\n[graph.erdos_renyi]\nn = 300\nmean_degree = 6.0\n\
+        [seeding]\ncount = 5\n[product]\nlist_price_cents = 1000\n[behaviour]\nprice_elasticity = 1.5\n\
+        [behaviour.p_buy]\nfriend = 0.2\nad = 0.05\ngroup = 0.1\ncoupon = 0.2\nteam = 0.3\n\
+        [share]\np_share = 0.9\n[referral]\ninviter_reward_cents = 50\ninvitee_discount_cents = 300\n";
+    let mut cases: Vec<String> = [
+        "",
+        "[[coupon]]\ntarget = \"all\"\nvalue_cents = 200\nevery_days = 3\n",
+        "[group_buy]\nteam_size = 2\ndiscount_pct = 30.0\n",
+        "[points]\nper_cent = 0.1\nredeem_cents_per_point = 1.0\nredeem_min_points = 1.0\n[[points.tiers]]\nname = \"vip\"\nthreshold = 50.0\ndiscount_pct = 10.0\n",
+        "[fatigue]\nper_message = 0.1\n",
+        "[churn]\nbase = 0.05\n",
+    ]
+    .iter()
+    .map(|extra| format!("{base}{extra}"))
+    .collect();
+    cases.push(base.replace(
+        "price_elasticity = 1.5\n",
+        "price_elasticity = 1.5\ntie_strong = 2.0\n",
+    ));
+    for text in cases {
+        let loaded = LoadedScenario::from_text(&text, std::path::Path::new("f.toml"), &[]).unwrap();
+        let setup = Setup::new(loaded).unwrap();
+        for r in 0..3 {
+            let mut check = FastPaths::default();
+            setup.run_with(r, &mut check).unwrap();
+            let first: Vec<&String> = check.0.iter().take(3).collect();
+            assert!(check.0.is_empty(), "{text}: {first:?}");
+        }
+    }
 }

@@ -193,8 +193,9 @@ impl Source<'_> {
             .find(|s| concerns(key, s.split('=').next().unwrap_or("").trim()))
         {
             return Error::Input(format!(
-                "{}: --set {set}: {shown}{message}",
-                self.path.display()
+                "{}: --set {}: {shown}{message}",
+                self.path.display(),
+                printable(set)
             ));
         }
         if let Some((i, settings)) = self.layers.point
@@ -260,12 +261,27 @@ fn locate(table: &DeTable<'_>, key: &str) -> Option<usize> {
     best
 }
 
+/// `text` with control characters (line breaks, NUL) written as escapes, so that a message
+/// quoting it stays on one line.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Applies one `path=value` override; the value is TOML (`0.3`, `true`, `"top_degree"`, `[1, 2]`),
 /// and a bare word is taken as a string.
 pub(crate) fn apply_set(table: &mut toml::Table, set: &str) -> Result<()> {
     let bad = |why: &str| {
         Error::Input(format!(
-            "--set {set}: {why}; expected --set dotted.key=value"
+            "--set {}: {why}; expected --set dotted.key=value",
+            printable(set)
         ))
     };
     let (key, value) = set.split_once('=').ok_or_else(|| bad("no `=`"))?;

@@ -1,6 +1,6 @@
 //! Mutation fuzzing of everything a user hands fission: each shipped scenario (shrunk to a few
 //! hundred members so a case takes milliseconds) and the bundled edge list, mutated by byte and
-//! token edits, must either pass every check — and then run a replicate of each arm without a
+//! token edits, and given random `--set` overrides, must either pass every check — and then run a replicate of each arm without a
 //! problem — or be refused with one line (`Error::Input`, exit code 2). Never a panic, an I/O
 //! error or a message over several lines. Every 16th case also goes through the binary, which
 //! must exit 0 or 2 with at most one line on stderr.
@@ -63,6 +63,26 @@ const TOKENS: [&str; 40] = [
     "\"top_degree\"",
     "\"data/karate.txt\"",
     "strong",
+];
+
+/// Keys `--set` overrides are aimed at (real ones, near misses, nonsense).
+const SET_KEYS: [&str; 16] = [
+    "days",
+    "replicates",
+    "seed",
+    "name",
+    "graph.holme_kim.n",
+    "graph.erdos_renyi.n",
+    "share.reach",
+    "share.k",
+    "behaviour.p_buy.friend",
+    "seeding.count",
+    "seeding.members",
+    "population.segments",
+    "sweep.axes.days",
+    "a.b.c",
+    "graph",
+    "",
 ];
 
 /// One edit of a text: `(kind, where, what)`.
@@ -183,8 +203,7 @@ struct Tally {
 fn check(
     dir: &Path,
     name: &str,
-    scenario: &[u8],
-    graph: &[u8],
+    (scenario, graph, sets): (&[u8], &[u8], &[String]),
     tally: &Tally,
     cli: bool,
 ) -> Result<(), String> {
@@ -197,7 +216,7 @@ fn check(
         ..Limits::default()
     };
     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| -> Result<bool, Error> {
-        let p = prepare(&file, &[], &limits)?;
+        let p = prepare(&file, sets, &limits)?;
         if p.estimate.work <= 2e6 {
             for s in p.setups.iter().take(3) {
                 s.run(0)?;
@@ -207,14 +226,18 @@ fn check(
     }));
     tally.cases.fetch_add(1, Ordering::Relaxed);
     match outcome {
-        Err(_) => return Err(format!("panic on {name}")),
+        Err(_) => return Err(format!("panic on {name} with --set {sets:?}")),
         Ok(Ok(_)) => {
             tally.accepted.fetch_add(1, Ordering::Relaxed);
         }
-        Ok(Err(Error::Input(m))) if !m.contains('\n') && !m.is_empty() => {
+        Ok(Err(Error::Input(m))) if !m.chars().any(char::is_control) && !m.is_empty() => {
             tally.refused.fetch_add(1, Ordering::Relaxed);
         }
-        Ok(Err(e)) => return Err(format!("{name}: not a one-line input error: {e:?}")),
+        Ok(Err(e)) => {
+            return Err(format!(
+                "{name} with --set {sets:?}: not a one-line input error: {e:?}"
+            ));
+        }
     }
     if cli {
         tally.through_binary.fetch_add(1, Ordering::Relaxed);
@@ -262,11 +285,12 @@ fn mutated_scenarios_and_edge_lists_never_panic() {
         TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes),
     );
     let edits = || prop::collection::vec((any::<u8>(), any::<u32>(), any::<u32>()), 0..6);
-    let strategy = (0..corpus.len(), edits(), edits(), any::<bool>());
+    let overrides = prop::collection::vec((0..SET_KEYS.len(), 0..TOKENS.len()), 0..3);
+    let strategy = (0..corpus.len(), edits(), edits(), any::<bool>(), overrides);
     let counter = AtomicU64::new(0);
     let result = runner.run(
         &strategy,
-        |(which, scenario_edits, graph_edits, touch_graph)| {
+        |(which, scenario_edits, graph_edits, touch_graph, overrides)| {
             let (name, text) = &corpus[which];
             let scenario = mutate(text.clone(), &scenario_edits);
             let graph = if touch_graph {
@@ -274,12 +298,15 @@ fn mutated_scenarios_and_edge_lists_never_panic() {
             } else {
                 karate.clone()
             };
+            let sets: Vec<String> = overrides
+                .iter()
+                .map(|&(k, v)| format!("{}={}", SET_KEYS[k], TOKENS[v]))
+                .collect();
             let n = counter.fetch_add(1, Ordering::Relaxed);
             check(
                 dir.path(),
                 name,
-                &scenario,
-                &graph,
+                (&scenario, &graph, &sets),
                 &tally,
                 n.is_multiple_of(16),
             )

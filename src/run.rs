@@ -106,29 +106,12 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
         )
     };
 
-    let id_header = id_header(&exp);
-    let ids: Vec<Vec<String>> = exp.arms.iter().map(|a| arm_id(&exp, a)).collect();
-    let parts: Vec<tables::Parts> = (0..exp.arms.len())
-        .map(|i| {
-            (
-                (!options.no_daily).then(|| dir.path(&format!("part-{i}.daily.csv"))),
-                dir.path(&format!("part-{i}.runs.csv")),
-            )
-        })
-        .collect();
-    let mut tables = ids
-        .iter()
-        .zip(&parts)
-        .map(|(id, (daily, runs))| {
-            Tables::create(id.clone(), columns.clone(), daily.clone(), runs.clone())
-        })
-        .collect::<Result<Vec<_>>>()?;
-
+    let mut arm_tables = open_tables(&exp, &dir, &columns, options.no_daily)?;
     let sim_start = Instant::now();
     let (done, stopped) = simulate(
         &exp,
         &setups,
-        &mut tables,
+        &mut arm_tables.tables,
         &mut journal,
         &mut finished,
         options.threads,
@@ -136,27 +119,7 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
     )?;
     let simulate_seconds = sim_start.elapsed().as_secs_f64();
 
-    let rows = comparing::compare(&exp, &|a, m| tables[a].values(m));
-    let finished_arms = tables
-        .into_iter()
-        .map(Tables::finish)
-        .collect::<Result<Vec<_>>>()?;
-    let path_in = |f: &str| dir.path(f);
-    tables::assemble(&path_in, &id_header, &columns, &parts, &finished_arms)?;
-    comparison::write_comparison(&dir.path("comparison.csv"), &exp, &id_header, &ids, &rows)?;
-    let objective: Vec<Option<Summary>> = finished_arms
-        .iter()
-        .map(|f| f.summary(&exp.compare.objective))
-        .collect();
-    comparison::write_ranking(
-        &dir.path("ranking.csv"),
-        &exp,
-        &id_header,
-        &ids,
-        &objective,
-        &rows,
-    )?;
-
+    let (rows, finished_arms) = write_tables(&exp, &dir, &columns, arm_tables)?;
     let resolved = resolved_toml(&setups[0])?;
     write(&dir.path("scenario.resolved.toml"), &resolved)?;
     write(&dir.path("experiment.toml"), &exp.text)?;
@@ -191,6 +154,87 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
         mean_customers,
         stopped,
     })
+}
+
+/// Every arm's tables, with their identity columns and part files.
+struct ArmTables {
+    /// The identity columns' names.
+    id_header: Vec<String>,
+    /// Each arm's identity values.
+    ids: Vec<Vec<String>>,
+    /// Each arm's part files.
+    parts: Vec<tables::Parts>,
+    /// Each arm's tables.
+    tables: Vec<Tables>,
+}
+
+/// Starts every arm's tables in the staging folder `dir`.
+fn open_tables(
+    exp: &Experiment,
+    dir: &OutputDir,
+    columns: &[String],
+    no_daily: bool,
+) -> Result<ArmTables> {
+    let id_header = id_header(exp);
+    let ids: Vec<Vec<String>> = exp.arms.iter().map(|a| arm_id(exp, a)).collect();
+    let parts: Vec<tables::Parts> = (0..exp.arms.len())
+        .map(|i| {
+            (
+                (!no_daily).then(|| dir.path(&format!("part-{i}.daily.csv"))),
+                dir.path(&format!("part-{i}.runs.csv")),
+            )
+        })
+        .collect();
+    let tables = ids
+        .iter()
+        .zip(&parts)
+        .map(|(id, (daily, runs))| {
+            Tables::create(id.clone(), columns.to_vec(), daily.clone(), runs.clone())
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(ArmTables {
+        id_header,
+        ids,
+        parts,
+        tables,
+    })
+}
+
+/// Compares the arms and writes `daily.csv`, `runs.csv`, `summary.csv`, `curves.csv`,
+/// `comparison.csv` and `ranking.csv`; returns the comparisons and each arm's summaries.
+fn write_tables(
+    exp: &Experiment,
+    dir: &OutputDir,
+    columns: &[String],
+    arm_tables: ArmTables,
+) -> Result<(Vec<Comparison>, Vec<tables::Finished>)> {
+    let ArmTables {
+        id_header,
+        ids,
+        parts,
+        tables,
+    } = arm_tables;
+    let rows = comparing::compare(exp, &|a, m| tables[a].values(m));
+    let finished_arms = tables
+        .into_iter()
+        .map(Tables::finish)
+        .collect::<Result<Vec<_>>>()?;
+    let path_in = |f: &str| dir.path(f);
+    tables::assemble(&path_in, &id_header, columns, &parts, &finished_arms)?;
+    comparison::write_comparison(&dir.path("comparison.csv"), exp, &id_header, &ids, &rows)?;
+    let objective: Vec<Option<Summary>> = finished_arms
+        .iter()
+        .map(|f| f.summary(&exp.compare.objective))
+        .collect();
+    comparison::write_ranking(
+        &dir.path("ranking.csv"),
+        exp,
+        &id_header,
+        &ids,
+        &objective,
+        &rows,
+    )?;
+    Ok((rows, finished_arms))
 }
 
 /// Runs every replicate of every arm in deterministic batches (replaying `finished` runs from

@@ -15,7 +15,7 @@ use crate::graph::GraphStats;
 use crate::metrics::{RunOutput, Summary};
 use crate::output::comparison;
 use crate::output::journal::{self, Finished, Journal};
-use crate::output::manifest::{ArmEntry, Manifest, Timings};
+use crate::output::manifest::{ALWAYS_WRITTEN, ArmEntry, Manifest, Timings};
 use crate::output::tables::{self, Tables, number};
 use crate::output::{OutputDir, target};
 use crate::preflight::Limits;
@@ -407,17 +407,7 @@ fn manifest(
         .zip(&exp.overrides)
         .map(|(v, o)| (v.clone(), toml::to_string(o).unwrap_or_default()))
         .collect();
-    let mut files = vec![
-        "runs.csv",
-        "summary.csv",
-        "curves.csv",
-        "comparison.csv",
-        "ranking.csv",
-        "scenario.resolved.toml",
-        "experiment.toml",
-        "report.md",
-        "report.html",
-    ];
+    let mut files = ALWAYS_WRITTEN.to_vec();
     if !options.no_daily {
         files.insert(0, "daily.csv");
     }

@@ -8,6 +8,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+/// The files every run writes besides `manifest.json` (with `daily.csv` unless `--no-daily`,
+/// and `member_ids.csv` when the edge list names its members), in the manifest's order.
+pub const ALWAYS_WRITTEN: [&str; 9] = [
+    "runs.csv",
+    "summary.csv",
+    "curves.csv",
+    "comparison.csv",
+    "ranking.csv",
+    "scenario.resolved.toml",
+    "experiment.toml",
+    "report.md",
+    "report.html",
+];
+
 /// The manifest of an output folder.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {

@@ -13,20 +13,12 @@ pub const MARKER: &str = ".fission-output";
 const MARKER_TEXT: &str = "fission output folder, format 1\n\
     This folder was written by fission and is replaced by the next `fission run` into it.\n";
 
-/// Files fission writes at the top of an output or staging folder.
-const FILES: [&str; 15] = [
+/// Files fission writes at the top of an output or staging folder besides
+/// [`super::manifest::ALWAYS_WRITTEN`].
+const OTHER_FILES: [&str; 6] = [
     MARKER,
     "manifest.json",
     "daily.csv",
-    "runs.csv",
-    "summary.csv",
-    "curves.csv",
-    "comparison.csv",
-    "ranking.csv",
-    "scenario.resolved.toml",
-    "experiment.toml",
-    "report.md",
-    "report.html",
     "member_ids.csv",
     super::journal::FILE,
     super::lock::HOLDER,
@@ -46,7 +38,8 @@ pub fn mark(dir: &Path) -> Result<()> {
 
 /// Is `name` a file fission writes at the top of a folder (including the per-arm part files)?
 fn is_ours(name: &str) -> bool {
-    FILES.contains(&name)
+    OTHER_FILES.contains(&name)
+        || super::manifest::ALWAYS_WRITTEN.contains(&name)
         || name.strip_prefix("part-").is_some_and(|rest| {
             let (i, kind) = rest.split_once('.').unwrap_or(("", ""));
             !i.is_empty()

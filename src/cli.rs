@@ -14,7 +14,6 @@ use fission::output::file::write_whole;
 use fission::preflight::{self, Limits};
 use fission::prepare::prepare;
 use fission::run::{RunOptions, run};
-use fission::scenario::LoadedScenario;
 
 /// Agent-based simulator of social-commerce viral growth (社交电商裂变).
 #[derive(Debug, Parser)]
@@ -203,11 +202,9 @@ pub fn execute(cli: Cli) -> Result<()> {
                     .ok_or_else(|| Error::Input(format!("--param {p}: expected KEY=VALUE")))?;
                 text.push_str(&format!("{} = {}\n", k.trim(), v.trim()));
             }
-            let source = Path::new("<graph generate>");
-            let loaded = LoadedScenario::from_text(&text, source, &[])?;
-            let exp = Experiment::from_text(&text, source, &[])?;
+            let exp = Experiment::from_text(&text, Path::new("<graph generate>"), &[])?;
             preflight::check(&exp, &Limits::default())?;
-            let g = graph::build(&loaded, 0)?;
+            let g = graph::build(&exp.arms[0].loaded, 0)?;
             let ours = |first: Option<&str>| first.is_some_and(|l| l.starts_with(GENERATED));
             write_whole(&out, &ours, &mut |w| {
                 writeln!(w, "{GENERATED} {kind} {} --seed {seed}", params.join(" "))?;
@@ -251,13 +248,15 @@ fn run_command(args: RunArgs) -> Result<()> {
     sets.extend(args.sets);
     let options = RunOptions {
         out: args.out,
-        threads: args.threads,
         sets,
-        no_daily: args.no_daily,
-        resume: args.resume,
         command: command_line(),
-        max_memory: args.max_memory,
-        force: args.force,
+        limits: Limits {
+            threads: args.threads,
+            no_daily: args.no_daily,
+            resume: args.resume,
+            max_memory: args.max_memory,
+            force: args.force,
+        },
     };
     let bar = ProgressBar::new(0);
     if args.quiet {

@@ -38,5 +38,12 @@ impl Error {
     }
 }
 
+/// At most 40 characters of `text`, control characters and quotes escaped: how a message quotes
+/// a value the user gave, so that it stays one readable line.
+pub fn excerpt(text: &str) -> String {
+    let s: String = text.chars().take(40).collect();
+    s.escape_debug().to_string()
+}
+
 /// Shorthand for results in this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

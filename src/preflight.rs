@@ -9,6 +9,7 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::experiment::Experiment;
 use crate::metrics::DayRow;
+use crate::output::tables::CURVES;
 use crate::run::BATCH;
 use crate::scenario::{GraphSpec, LoadedScenario};
 
@@ -55,8 +56,6 @@ pub struct Estimate {
     pub memory: u64,
     /// Member-days plus ad impressions over every replicate of every arm.
     pub work: f64,
-    /// The memory limit checked against, if known.
-    pub limit: Option<u64>,
 }
 
 impl std::fmt::Display for Estimate {
@@ -71,7 +70,7 @@ impl std::fmt::Display for Estimate {
 }
 
 /// `12.3 MiB`-style size.
-pub fn bytes(b: u64) -> String {
+fn bytes(b: u64) -> String {
     let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
     let mut x = b as f64;
     let mut u = 0;
@@ -111,6 +110,7 @@ pub fn check(exp: &Experiment, limits: &Limits) -> Result<Estimate> {
     let arms = exp.arms.len() as u64;
     let mut memory = 0u64;
     let mut work = 0f64;
+    // Distinct graphs, by the key `Setup::sharing` shares them by.
     let mut graphs: Vec<(&GraphSpec, u64, &Path)> = Vec::new();
     let mut largest = 0u64;
     for arm in &exp.arms {
@@ -118,7 +118,7 @@ pub fn check(exp: &Experiment, limits: &Limits) -> Result<Estimate> {
         let file_of = |p: &str| arm.loaded.resolve(p);
         let (n, edges) = graph_size(&s.graph, &file_of);
         largest = largest.max(n);
-        let key = (&s.graph, s.seed, arm.loaded.path.as_path());
+        let key = arm.loaded.graph_key();
         let graph = GRAPH_BYTES_PER_MEMBER
             .saturating_mul(n)
             .saturating_add(GRAPH_BYTES_PER_EDGE.saturating_mul(edges));
@@ -148,19 +148,15 @@ pub fn check(exp: &Experiment, limits: &Limits) -> Result<Estimate> {
         .saturating_mul(threads);
     // Per arm and replicate: the metric values, the growth-curve values, and on resume the
     // journalled daily rows.
-    let kept = arms
-        .saturating_mul(replicates)
-        .saturating_mul(metrics * 16 + 11 * days * 8 + if limits.resume { days * row } else { 0 });
+    let kept = arms.saturating_mul(replicates).saturating_mul(
+        metrics * 16 + CURVES.len() as u64 * days * 8 + if limits.resume { days * row } else { 0 },
+    );
     memory = memory
         .saturating_add(per_replicate)
         .saturating_add(in_flight)
         .saturating_add(kept);
     let limit = limits.max_memory.or_else(available_memory);
-    let estimate = Estimate {
-        memory,
-        work,
-        limit,
-    };
+    let estimate = Estimate { memory, work };
     if let Some(total) = total_memory()
         && memory > total
     {

@@ -32,21 +32,13 @@ pub const BATCH: usize = 256;
 pub struct RunOptions {
     /// Output folder (default `outputs/<name>/`).
     pub out: Option<PathBuf>,
-    /// Worker threads (0 = all cores).
-    pub threads: usize,
     /// `--set path=value` overrides (replicates and seed overrides are passed this way too).
     pub sets: Vec<String>,
-    /// Skip `daily.csv` (it has one row per run × day).
-    pub no_daily: bool,
-    /// Continue an interrupted run into the same folder.
-    pub resume: bool,
     /// The command line, recorded in the manifest and the report (without `--resume`, shell
     /// quoted).
     pub command: String,
-    /// Memory cap for the preflight (bytes; default the machine's available memory).
-    pub max_memory: Option<u64>,
-    /// Run even if the preflight estimate exceeds a limit.
-    pub force: bool,
+    /// Threads, `--no-daily`, `--resume` and the preflight's memory cap and `--force`.
+    pub limits: Limits,
 }
 
 /// What a finished run reports back.
@@ -73,14 +65,8 @@ pub struct RunReport {
 /// [`Error::Input`] for a bad scenario, variant, sweep point or graph (before anything runs);
 /// [`Error::Io`] if the outputs cannot be written.
 pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Result<RunReport> {
-    let limits = Limits {
-        threads: options.threads,
-        no_daily: options.no_daily,
-        resume: options.resume,
-        max_memory: options.max_memory,
-        force: options.force,
-    };
-    let prepared = prepare(path, &options.sets, &limits)?;
+    let limits = &options.limits;
+    let prepared = prepare(path, &options.sets, limits)?;
     let inputs = prepared.inputs()?;
     let Prepared {
         exp,
@@ -96,8 +82,8 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
             .clone()
             .unwrap_or_else(|| Path::new("outputs").join(exp.name())),
     )?;
-    let dir = OutputDir::create(&target, options.resume, &options.command)?;
-    let (mut journal, mut finished) = if options.resume {
+    let dir = OutputDir::create(&target, limits.resume, &options.command)?;
+    let (mut journal, mut finished) = if limits.resume {
         Journal::resume(&dir.path(journal::FILE), &inputs)?
     } else {
         (
@@ -106,7 +92,7 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
         )
     };
 
-    let mut arm_tables = open_tables(&exp, &dir, &columns, options.no_daily)?;
+    let mut arm_tables = open_tables(&exp, &dir, &columns, limits.no_daily)?;
     let sim_start = Instant::now();
     let (done, stopped) = simulate(
         &exp,
@@ -114,7 +100,7 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
         &mut arm_tables.tables,
         &mut journal,
         &mut finished,
-        options.threads,
+        limits.threads,
         progress,
     )?;
     let simulate_seconds = sim_start.elapsed().as_secs_f64();
@@ -408,7 +394,7 @@ fn manifest(
         .map(|(v, o)| (v.clone(), toml::to_string(o).unwrap_or_default()))
         .collect();
     let mut files = ALWAYS_WRITTEN.to_vec();
-    if !options.no_daily {
+    if !options.limits.no_daily {
         files.insert(0, "daily.csv");
     }
     if named {
@@ -448,7 +434,7 @@ fn manifest(
             .iter()
             .flat_map(|x| crate::scenario::compliance_flags(x.scenario()))
             .collect(),
-        threads: options.threads,
+        threads: options.limits.threads,
         timings_seconds: Timings { build, simulate },
         files: files.into_iter().map(String::from).collect(),
     }

@@ -36,10 +36,9 @@ impl Setup {
     /// # Errors
     /// As [`Setup::new`].
     pub fn sharing(loaded: LoadedScenario, others: &[Setup]) -> Result<Self> {
-        let same = others.iter().find(|o| {
-            let (a, b) = (o.scenario(), &loaded.scenario);
-            a.graph == b.graph && a.seed == b.seed && o.loaded.path == loaded.path
-        });
+        let same = others
+            .iter()
+            .find(|o| o.loaded.graph_key() == loaded.graph_key());
         let graph = match same {
             Some(o) => Arc::clone(&o.graph),
             None => Arc::new(graph::build(&loaded, 0)?),

@@ -11,7 +11,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use super::{FileIds, SocialGraph};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::scenario::EdgeList;
 
 /// Longest line read, in bytes (a longer one means the file is not an edge list).
@@ -218,7 +218,7 @@ fn parse<T: Id>(
         }
         match fields.len() {
             2 | 3 => {}
-            1 => return Err(bad(&format!("one column `{}`", shown(fields[0])))),
+            1 => return Err(bad(&format!("one column `{}`", excerpt(fields[0])))),
             k => {
                 return Err(bad(&format!(
                     "{k} columns, but an edge has two ids and an optional third column (an \
@@ -242,7 +242,7 @@ fn parse<T: Id>(
                 _ => {
                     return Err(bad(&format!(
                         "third column `{}` is neither a number nor strong/weak",
-                        shown(t)
+                        excerpt(t)
                     )));
                 }
             },
@@ -260,12 +260,6 @@ fn parse<T: Id>(
         )));
     }
     Ok(Some(edges))
-}
-
-/// At most 40 characters of `text`, control characters escaped, for a message.
-fn shown(text: &str) -> String {
-    let s: String = text.chars().take(40).collect();
-    s.escape_debug().to_string()
 }
 
 /// Calls `f(line number, text)` for each line of `reader`, split at `\n`, `\r\n` or `\r`, with a

@@ -83,6 +83,12 @@ impl LoadedScenario {
         })
     }
 
+    /// What decides the graph: its settings, the master seed and the scenario file (edge-list
+    /// paths are relative to it). Arms with the same key share one graph.
+    pub fn graph_key(&self) -> (&super::GraphSpec, u64, &Path) {
+        (&self.scenario.graph, self.scenario.seed, &self.path)
+    }
+
     /// Resolves a path written in the scenario relative to the scenario file's folder.
     pub fn resolve(&self, relative: &str) -> PathBuf {
         let base = self.path.parent().unwrap_or(Path::new("."));

@@ -16,12 +16,7 @@ pub const MAX_NAME_BYTES: usize = 200;
 /// too long, a path separator, a control character (NUL among them), or a leading `.`. Any
 /// script is fine (`分享立减`).
 pub fn file_name_problem(name: &str) -> Option<String> {
-    let shown: String = name
-        .chars()
-        .take(40)
-        .collect::<String>()
-        .escape_debug()
-        .to_string();
+    let shown = crate::error::excerpt(name);
     let why = if name.trim().is_empty() {
         "is empty"
     } else if name.len() > MAX_NAME_BYTES {

@@ -1,110 +1,60 @@
-//! Exposures and purchases: the purchase rule, fatigue, acquisition and the order ledger.
-//!
-//! `p = min(1, p_buy[c] · tie · (π / list)^(−ε) · (1 + herd · k) · activity · (1 − min(fatigue, 1)))`
-//! where π is the price of the member's offer (list price less every running scheme's discount).
+//! Exposures and purchases: resolving one marketing touch with the purchase rule
+//! ([`World::conversion`]) and the mechanisms' offers, and placing an order (acquisition, the
+//! ledger, the mechanisms' reactions, the next needs and shares).
 
-use super::Replicate;
 use super::calendar::{Event, EventKind};
 use super::offer::Offer;
+use super::{Replicate, World};
+use crate::mechanism::hooks;
 use crate::model::member::NONE;
-use crate::model::schemes::Scheme;
 use crate::model::{Channel, Customer, Stage};
 use crate::rng::{DayDraws, Stream};
 
+/// An order just placed, as the mechanisms see it.
+#[derive(Debug, Clone, Copy)]
+pub struct Order {
+    /// Who bought.
+    pub buyer: u32,
+    /// The channel the order came through (the acquisition channel of a first order).
+    pub channel: Channel,
+    /// The customer whose share or invite brought it, or `NONE`.
+    pub referrer: u32,
+    /// The buyer's first order.
+    pub first: bool,
+    /// Brought by an invite (a friend's share or a team invite) of a customer.
+    pub referred: bool,
+    /// Cents paid.
+    pub paid: i64,
+    /// The discounts it was placed at.
+    pub offer: Offer,
+}
+
 impl Replicate<'_> {
-    /// Fatigue of `member` today, before any message still to come.
-    #[inline]
-    pub(super) fn fatigue_of(&self, member: u32) -> f64 {
-        if self.fatigue.is_empty() {
-            return 0.0;
-        }
-        let i = member as usize;
-        let age = self.day - self.fatigue_day[i];
-        f64::from(self.fatigue[i]) * self.scenario.fatigue.decay.powi(age as i32)
-    }
-
-    /// Adds one marketing message worth `amount` to `member`'s fatigue; returns the fatigue
-    /// before it.
-    #[inline]
-    fn add_message(&mut self, member: u32, amount: f64) -> f64 {
-        let before = self.fatigue_of(member);
-        self.fatigue[member as usize] = (before + amount) as f32;
-        self.fatigue_day[member as usize] = self.day;
-        self.total_fatigue += amount;
-        before
-    }
-
-    /// The fatigue one message on `channel` adds.
-    #[inline]
-    fn message_weight(&self, channel: Channel) -> f64 {
-        let f = &self.scenario.fatigue;
-        match channel {
-            Channel::Group => f.per_promo_message.unwrap_or(f.per_message),
-            _ => f.per_message,
-        }
-    }
-
-    /// The purchase probability of `member` on `channel` at `offer`, with tie (or credibility)
-    /// multiplier `tie` and fatigue `fatigue` before this message.
-    #[inline]
-    pub(super) fn conversion(
-        &self,
-        member: u32,
-        channel: Channel,
-        tie: f64,
-        discount: i64,
-        fatigue: f64,
-    ) -> f64 {
-        let b_cfg = &self.scenario.behaviour;
-        let p = &b_cfg.p_buy;
-        let base = match channel {
-            Channel::Friend => p.friend,
-            Channel::Ad => p.ad,
-            Channel::Group => p.group,
-            Channel::Operator => p.operator,
-            Channel::Kol => p.kol,
-            Channel::Team => p.team,
-            Channel::Coupon => p.coupon,
-            Channel::Seed => 1.0,
-        };
-        let herd = if self.customer_friends.is_empty() {
-            1.0
-        } else {
-            1.0 + b_cfg.herd * f64::from(self.customer_friends[member as usize])
-        };
-        base * tie
-            * self.price_factor(member, discount)
-            * herd
-            * self.population.activity.of(member)
-            * (1.0 - fatigue.min(1.0))
-    }
-
     /// Can purchase draw `u` convert under any offer? `false` only when `u` is at or above the
-    /// probability at the best price any scheme could give, so the offer need not be worked out
-    /// (the decision is the same as `u < conversion(offer)`).
+    /// probability at the best price any mechanism could give, so the offer need not be worked
+    /// out (the decision is the same as `u < conversion(offer)`).
     #[inline]
     fn may_buy(&self, u: f64, member: u32, channel: Channel, tie: f64, fatigue: f64) -> bool {
-        u < self.conversion(member, channel, tie, 0, fatigue) * self.schemes.price_bound
+        u < self.world.conversion(member, channel, tie, 0, fatigue) * self.price_bound
     }
 
-    /// Records one marketing message to a reachable `member` on `channel`; returns their fatigue
-    /// before it.
+    /// The offer `member` gets on an exposure, checked against the price bound the quick
+    /// rejection relies on.
     #[inline]
-    pub(super) fn receive(&mut self, member: u32, stage: Stage, channel: Channel) -> f64 {
-        self.row.exposures[channel as usize] += 1;
-        if !self.fatigue.is_empty() && stage != Stage::Churned {
-            let w = self.message_weight(channel);
-            self.add_message(member, w)
-        } else {
-            0.0
-        }
+    fn bounded_offer(&self, member: u32, channel: Channel, invited: bool, team: bool) -> Offer {
+        let offer = self.offer(member, channel, invited, team);
+        debug_assert!(
+            self.world.price_factor(member, offer.total()) <= self.price_bound * (1.0 + 1e-12),
+            "an offer beats price_bound: a mechanism's discount_bound misses a discount it gives"
+        );
+        offer
     }
 
     /// One exposure of `member` on `channel` from `sender` (`NONE` for ads and posts); the
     /// purchase draw is `key.bits(member, b)`. `tie` is the tie multiplier of a friend exposure
     /// or the credibility of a KOL (1 otherwise).
     #[inline(always)]
-    pub(super) fn expose(
+    pub(crate) fn expose(
         &mut self,
         member: u32,
         channel: Channel,
@@ -115,57 +65,54 @@ impl Replicate<'_> {
     ) {
         // `stage()` answers the common case (a non-customer) from two L2-resident bitsets without
         // touching the larger stage array.
-        let stage = self.stage(member);
+        let stage = self.world.stage(member);
         if stage == Stage::Churned && channel != Channel::Ad {
             return; // left the private domain
         }
-        let fatigue = self.receive(member, stage, channel);
+        let fatigue = self.world.receive(member, stage, channel);
         match stage {
             Stage::Unaware | Stage::Aware => {
-                if self.in_team(member) {
+                if self.world.is_pending(member) {
                     return; // waiting for a team to fill: the order is already decided
                 }
                 let u = key.unit(member, b);
                 if !self.may_buy(u, member, channel, tie, fatigue) {
-                    self.mark_exposed(member);
+                    self.world.mark_exposed(member);
                     return;
                 }
-                let team = self.opens_team(key, member, b);
-                let offer = self.offer(member, channel, sender != NONE, team);
-                debug_assert!(
-                    self.price_factor(member, offer.total())
-                        <= self.schemes.price_bound * (1.0 + 1e-12),
-                    "an offer beats price_bound: a scheme's discount is missing from it"
-                );
-                if u < self.conversion(member, channel, tie, offer.total(), fatigue) {
-                    if team {
-                        self.open_team(member, channel, sender);
-                    } else {
-                        self.purchase(member, channel, sender, offer);
+                let divert = hooks::divert(self, key, member, b);
+                let offer = self.bounded_offer(member, channel, sender != NONE, divert.is_some());
+                if u < self
+                    .world
+                    .conversion(member, channel, tie, offer.total(), fatigue)
+                {
+                    match divert {
+                        Some(divert) => divert(self, member, channel, sender),
+                        None => self.purchase(member, channel, sender, offer),
                     }
                 } else {
-                    self.mark_exposed(member);
+                    self.world.mark_exposed(member);
                 }
             }
             Stage::Active | Stage::Silent => {
                 let u = key.unit(member, b);
                 if channel.reaches_customers()
-                    && !self.in_team(member)
+                    && !self.world.is_pending(member)
                     && self.may_buy(u, member, channel, tie, fatigue)
                 {
-                    let offer = self.offer(member, channel, false, false);
-                    debug_assert!(
-                        self.price_factor(member, offer.total())
-                            <= self.schemes.price_bound * (1.0 + 1e-12),
-                        "an offer beats price_bound: a scheme's discount is missing from it"
-                    );
-                    if u < self.conversion(member, channel, tie, offer.total(), fatigue) {
+                    let offer = self.bounded_offer(member, channel, false, false);
+                    if u < self
+                        .world
+                        .conversion(member, channel, tie, offer.total(), fatigue)
+                    {
                         self.purchase(member, channel, sender, offer);
                     }
                 }
-                if !self.fatigue.is_empty() && self.scenario.churn.fatigue_weight > 0.0 {
-                    let c = self.customer_of[member as usize];
-                    let from = self.day.max(self.customers[c as usize].first_day + 1);
+                if !self.world.fatigue.is_empty() && self.world.scenario.churn.fatigue_weight > 0.0
+                {
+                    let w = &self.world;
+                    let c = w.customer_of[member as usize];
+                    let from = w.day.max(w.customers[c as usize].first_day + 1);
                     self.schedule_churn(c, from);
                 }
             }
@@ -175,74 +122,63 @@ impl Replicate<'_> {
 
     /// `member` places an order today at `offer`. A first purchase makes them a customer
     /// acquired via `channel` (referred by `referrer`, or `NONE`); later ones are repeat orders.
-    pub(super) fn purchase(&mut self, member: u32, channel: Channel, referrer: u32, offer: Offer) {
-        let day = self.day;
+    pub(crate) fn purchase(&mut self, member: u32, channel: Channel, referrer: u32, offer: Offer) {
+        let w = &mut self.world;
+        let day = w.day;
         // Only a customer refers (a KOL who never bought reaches people but brings no referral).
-        let referrer = if referrer != NONE && self.flags.is_customer(referrer) {
+        let referrer = if referrer != NONE && w.flags.is_customer(referrer) {
             referrer
         } else {
             NONE
         };
-        let mut c = self.customer_of[member as usize];
+        let mut c = w.customer_of[member as usize];
         let repeat = c != NONE;
         if repeat {
-            if self.stage[member as usize] == Stage::Silent {
-                self.set_stage(member, Stage::Active);
+            if w.stage[member as usize] == Stage::Silent {
+                w.set_stage(member, Stage::Active);
             }
         } else {
-            c = self.customers.len() as u32;
-            self.customer_of[member as usize] = c;
-            self.customers.push(Customer {
-                member,
-                first_day: day,
-                last_purchase_day: day,
-                churn_day: NONE,
-                orders: 0,
-                spent_cents: 0,
-                acquired_via: channel,
-                referrer,
-                qualified_invites: 0,
-                points: 0.0,
-                lifetime_points: 0.0,
-                churn_generation: 0,
-                churn_bound: 0.0,
-            });
-            self.mark_exposed(member);
-            self.flags.set_customer(member);
-            self.stage[member as usize] = Stage::Active;
-            self.stage_counts[Stage::Aware as usize] -= 1;
-            self.stage_counts[Stage::Active as usize] += 1;
-            self.row.new_customers[channel as usize] += 1;
-            if !self.customer_friends.is_empty() {
-                for &f in self.graph.neighbours(member) {
-                    self.customer_friends[f as usize] += 1;
-                }
-            }
-            if self.scenario.churn.base > 0.0 || self.scenario.churn.fatigue_weight > 0.0 {
+            c = new_customer(w, member, channel, referrer);
+            let churn = &w.scenario.churn;
+            if churn.base > 0.0 || churn.fatigue_weight > 0.0 {
                 self.schedule_churn(c, day + 1);
             }
         }
-        let product = &self.scenario.product;
+        let product = &self.world.scenario.product;
         let (list, cost) = (product.list_price_cents, product.unit_cost_cents);
-        self.row.ledger.book_order(list, cost, repeat);
+        self.world.row.ledger.book_order(list, cost, repeat);
         let discount = self.book_offer(member, &offer);
         let paid = list - discount;
-        let record = &mut self.customers[c as usize];
+        let w = &mut self.world;
+        let record = &mut w.customers[c as usize];
         record.orders += 1;
         record.spent_cents += paid;
         record.last_purchase_day = day;
         let generation = record.orders;
-        self.bought_today.push(member);
-        let invite_discount = offer.by_scheme[Scheme::Referral as usize];
-        self.reward_order(member, channel, referrer, !repeat, paid, invite_discount);
-        if channel != Channel::Seed {
-            self.red_packet_for(member, !repeat);
-        }
+        w.bought_today.push(member);
+        let invited = matches!(channel, Channel::Friend | Channel::Team);
+        let order = Order {
+            buyer: member,
+            channel,
+            referrer,
+            first: !repeat,
+            referred: invited && referrer != NONE,
+            paid,
+            offer,
+        };
+        hooks::on_order(self, &order);
+        self.schedule_after_order(member, generation);
+    }
 
+    /// After an order by `member` (their `generation`-th): the next need, the silence check and
+    /// the first daily share.
+    fn schedule_after_order(&mut self, member: u32, generation: u32) {
+        let w = &mut self.world;
+        let day = w.day;
         let next = u64::from(day);
-        if let Some(r) = &self.scenario.repurchase {
-            let gap = self.need_interval(r, member, generation);
-            self.retention.push(
+        if let Some(r) = &w.scenario.repurchase {
+            let gap = need_interval(w, r, member, generation);
+            w.retention.push(
                 next + gap,
                 Event {
                     kind: EventKind::Need,
@@ -251,9 +187,9 @@ impl Replicate<'_> {
                 },
             );
         }
-        let silent = self.scenario.churn.silent_after_days;
+        let silent = w.scenario.churn.silent_after_days;
         if silent > 0 {
-            self.retention.push(
+            w.retention.push(
                 next + u64::from(silent),
                 Event {
                     kind: EventKind::Silence,
@@ -262,14 +198,14 @@ impl Replicate<'_> {
                 },
             );
         }
-        let daily = self.scenario.share.p_share_daily;
+        let daily = w.scenario.share.p_share_daily;
         if daily > 0.0 {
             // Tomorrow's share is decided by p_share; later days by p_share_daily.
-            let gap = self
+            let gap = w
                 .draws
                 .day(Stream::DailyShareStart, day)
                 .geometric(daily, member, generation);
-            self.actions.push(
+            w.actions.push(
                 next + 2 + u64::from(gap),
                 Event {
                     kind: EventKind::DailyShare,
@@ -279,29 +215,63 @@ impl Replicate<'_> {
             );
         }
     }
+}
 
-    /// Runs today's paid ads: impressions on uniformly random members, cost at the CPM.
-    pub(super) fn run_ads(&mut self) {
-        let Some(ads) = &self.scenario.ads else {
-            return;
-        };
-        let day = self.day;
-        if day < ads.start_day || ads.end_day.is_some_and(|end| day > end) {
-            return;
+/// Makes `member` a customer acquired today via `channel` (brought by `referrer` or `NONE`);
+/// returns their customer index.
+fn new_customer(w: &mut World<'_>, member: u32, channel: Channel, referrer: u32) -> u32 {
+    let c = w.customers.len() as u32;
+    w.customer_of[member as usize] = c;
+    w.customers.push(Customer {
+        member,
+        first_day: w.day,
+        last_purchase_day: w.day,
+        churn_day: NONE,
+        orders: 0,
+        spent_cents: 0,
+        acquired_via: channel,
+        referrer,
+        qualified_invites: 0,
+        churn_generation: 0,
+        churn_bound: 0.0,
+    });
+    w.mark_exposed(member);
+    w.flags.set_customer(member);
+    w.stage[member as usize] = Stage::Active;
+    w.stage_counts[Stage::Aware as usize] -= 1;
+    w.stage_counts[Stage::Active as usize] += 1;
+    w.row.new_customers[channel as usize] += 1;
+    if !w.customer_friends.is_empty() {
+        for &f in w.graph.neighbours(member) {
+            w.customer_friends[f as usize] += 1;
         }
-        let n = self.graph.node_count();
-        let target = self.draws.day(Stream::AdTarget, day);
-        let buy = self.draws.day(Stream::AdPurchase, day);
-        for j in 0..ads.impressions_per_day {
-            let (hi, lo) = ((j >> 32) as u32, j as u32);
-            let member = target.index(n, hi, lo);
-            self.expose(member, Channel::Ad, NONE, 1.0, buy, lo ^ hi.rotate_left(16));
+    }
+    c
+}
+
+/// Days from today to `member`'s next need (≥ 1).
+pub(super) fn need_interval(
+    w: &World<'_>,
+    r: &crate::scenario::Repurchase,
+    member: u32,
+    generation: u32,
+) -> u64 {
+    use crate::scenario::dist::{Domain, NamedDist};
+    use crate::scenario::{Dist, IntervalKind};
+    let key = w.draws.day(Stream::NeedInterval, w.day);
+    match r.interval {
+        IntervalKind::Geometric => {
+            1 + u64::from(key.geometric(1.0 / r.mean_interval_days, member, generation))
         }
-        // Cost from cumulative impressions, so the daily costs sum exactly to the total.
-        let cpm = ads.cpm_cents as u128;
-        let before = u128::from(self.ad_impressions) * cpm / 1000;
-        self.ad_impressions += ads.impressions_per_day;
-        let after = u128::from(self.ad_impressions) * cpm / 1000;
-        self.row.ledger.book_ads((after - before) as i64);
+        IntervalKind::Gamma => {
+            let gamma = Dist::Named(NamedDist::Gamma {
+                shape: r.gamma_shape,
+                scale: r.mean_interval_days / r.gamma_shape,
+            });
+            (gamma
+                .sample(key.bits(member, generation), Domain::NonNegative)
+                .ceil() as u64)
+                .max(1)
+        }
     }
 }

@@ -7,26 +7,26 @@
 
 use super::Replicate;
 use super::calendar::{Event, EventKind};
+use super::exposure::need_interval;
+use crate::mechanism::hooks;
 use crate::model::Stage;
 use crate::model::member::NONE;
-use crate::model::schemes::points;
 use crate::rng::Stream;
-use crate::scenario::dist::{Domain, NamedDist};
-use crate::scenario::{Dist, IntervalKind, Repurchase};
 
 impl Replicate<'_> {
     /// Phase 5 of the day.
     pub(super) fn run_retention(&mut self) {
-        let day = self.day;
+        let day = self.world.day;
         for Event {
             kind,
             member,
             generation,
-        } in self.retention.take(day)
+        } in self.world.retention.take(day)
         {
-            let c = self.customer_of[member as usize];
-            let stage = self.stage[member as usize];
-            let record = &self.customers[c as usize];
+            let w = &self.world;
+            let c = w.customer_of[member as usize];
+            let stage = w.stage[member as usize];
+            let record = &w.customers[c as usize];
             let (orders, churn_generation, bound, acquired_via) = (
                 record.orders,
                 record.churn_generation,
@@ -35,7 +35,7 @@ impl Replicate<'_> {
             );
             match kind {
                 EventKind::Need => {
-                    let Some(r) = &self.scenario.repurchase else {
+                    let Some(r) = &w.scenario.repurchase else {
                         continue;
                     };
                     if orders != generation || !matches!(stage, Stage::Active | Stage::Silent) {
@@ -43,19 +43,19 @@ impl Replicate<'_> {
                     }
                     // Tier discounts, points and held coupons act through the price term.
                     let offer = self.offer(member, acquired_via, false, false);
+                    let w = &self.world;
                     let p = r.p_buy
-                        * self.price_factor(member, offer.total())
-                        * self.population.activity.of(member)
-                        * (1.0 - self.fatigue_of(member).min(1.0));
-                    if self
-                        .draws
+                        * w.price_factor(member, offer.total())
+                        * w.population.activity.of(member)
+                        * (1.0 - w.fatigue_of(member).min(1.0));
+                    if w.draws
                         .day(Stream::Repurchase, day)
                         .chance(p, member, generation)
                     {
                         self.purchase(member, acquired_via, NONE, offer);
                     } else {
-                        let gap = self.need_interval(r, member, generation);
-                        self.retention.push(
+                        let gap = need_interval(w, r, member, generation);
+                        self.world.retention.push(
                             u64::from(day) + gap,
                             Event {
                                 kind,
@@ -67,7 +67,7 @@ impl Replicate<'_> {
                 }
                 EventKind::Silence => {
                     if orders == generation && stage == Stage::Active {
-                        self.set_stage(member, Stage::Silent);
+                        self.world.set_stage(member, Stage::Silent);
                     }
                 }
                 EventKind::Churn => {
@@ -78,14 +78,14 @@ impl Replicate<'_> {
                     }
                     let hazard = self.churn_hazard(member);
                     let accept = hazard >= bound
-                        || self.draws.day(Stream::ChurnAccept, day).chance(
+                        || self.world.draws.day(Stream::ChurnAccept, day).chance(
                             hazard / bound,
                             member,
                             generation,
                         );
                     if accept {
-                        self.customers[c as usize].churn_day = day;
-                        self.set_stage(member, Stage::Churned);
+                        self.world.customers[c as usize].churn_day = day;
+                        self.world.set_stage(member, Stage::Churned);
                     } else {
                         self.schedule_churn(c, day + 1);
                     }
@@ -95,35 +95,32 @@ impl Replicate<'_> {
         }
     }
 
-    /// Today's churn hazard of `member`.
+    /// Today's churn hazard of `member` (less what the mechanisms protect).
     fn churn_hazard(&self, member: u32) -> f64 {
-        let churn = &self.scenario.churn;
-        let protect = self.scenario.points.as_ref().map_or(0.0, |cfg| {
-            let lifetime = self.customer(member).map_or(0.0, |c| c.lifetime_points);
-            points::benefits(&cfg.tiers, points::tier_of(&cfg.tiers, lifetime))
-                .map_or(0.0, |t| t.churn_protect)
-        });
-        (churn.base + churn.fatigue_weight * self.fatigue_of(member).min(1.0) - protect)
+        let churn = &self.world.scenario.churn;
+        let protect = hooks::churn_protection(self, member);
+        (churn.base + churn.fatigue_weight * self.world.fatigue_of(member).min(1.0) - protect)
             .clamp(0.0, 1.0)
     }
 
     /// Draws customer `c`'s next churn candidate from day `from` on, bounded by the hazard on the
     /// current day (fatigue only decays until the next message, which redraws).
     pub(super) fn schedule_churn(&mut self, c: u32, from: u32) {
-        let member = self.customers[c as usize].member;
+        let member = self.world.customers[c as usize].member;
         let bound = self.churn_hazard(member);
-        let record = &mut self.customers[c as usize];
+        let w = &mut self.world;
+        let record = &mut w.customers[c as usize];
         record.churn_generation += 1;
         record.churn_bound = bound;
         if bound <= 0.0 {
             return;
         }
         let generation = record.churn_generation;
-        let gap = self
+        let gap = w
             .draws
             .day(Stream::ChurnCandidate, from)
             .geometric(bound, member, generation);
-        self.retention.push(
+        w.retention.push(
             u64::from(from) + u64::from(gap),
             Event {
                 kind: EventKind::Churn,
@@ -131,25 +128,5 @@ impl Replicate<'_> {
                 generation,
             },
         );
-    }
-
-    /// Days from today to `member`'s next need (≥ 1).
-    pub(super) fn need_interval(&self, r: &Repurchase, member: u32, generation: u32) -> u64 {
-        let key = self.draws.day(Stream::NeedInterval, self.day);
-        match r.interval {
-            IntervalKind::Geometric => {
-                1 + u64::from(key.geometric(1.0 / r.mean_interval_days, member, generation))
-            }
-            IntervalKind::Gamma => {
-                let gamma = Dist::Named(NamedDist::Gamma {
-                    shape: r.gamma_shape,
-                    scale: r.mean_interval_days / r.gamma_shape,
-                });
-                (gamma
-                    .sample(key.bits(member, generation), Domain::NonNegative)
-                    .ceil() as u64)
-                    .max(1)
-            }
-        }
     }
 }

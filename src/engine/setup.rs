@@ -123,6 +123,7 @@ impl Setup {
             (&self.graph, &self.community)
         };
         let mut rep = Replicate::new(s, graph, community, replicate);
+        observer.start(&mut rep);
         let seeds = match &self.fixed_seeds {
             Some(seeds) => seeds.clone(),
             None => match s.seeding.strategy {

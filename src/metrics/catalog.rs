@@ -8,7 +8,7 @@
 //! scenario's segments.
 
 use super::DayRow;
-use crate::model::schemes::Scheme;
+use crate::model::ledger::Scheme;
 use crate::model::{Channel, Stage};
 
 /// What a metric counts.

@@ -1,7 +1,7 @@
 //! Per-replicate KPIs (DESIGN §2.5), computed from the customers and the daily rows.
 
+use crate::model::ledger::Scheme;
 use crate::model::member::NONE;
-use crate::model::schemes::Scheme;
 use crate::model::{Channel, Ledger, Stage};
 use crate::model::{Customer, Population};
 use crate::scenario::Scenario;

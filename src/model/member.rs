@@ -70,10 +70,6 @@ pub struct Customer {
     pub referrer: u32,
     /// First purchases this customer's shares brought in while a referral scheme ran.
     pub qualified_invites: u32,
-    /// Points balance.
-    pub points: f64,
-    /// Points ever earned (they set the membership tier).
-    pub lifetime_points: f64,
     /// Generation of the pending churn candidate; older candidates are stale.
     pub(crate) churn_generation: u32,
     /// Daily hazard bound the pending churn candidate was drawn with.

@@ -498,22 +498,6 @@ pub struct Churn {
     pub silent_after_days: u32,
 }
 
-/// `[ads]`: paid impressions on uniformly random members.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Ads {
-    /// Impressions bought per day.
-    pub impressions_per_day: u64,
-    /// Price per thousand impressions.
-    pub cpm_cents: i64,
-    /// First day with ads.
-    #[serde(default = "defaults::one_u32")]
-    pub start_day: u32,
-    /// Last day with ads (default: the last day).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_day: Option<u32>,
-}
-
 /// Default values, one function per key (serde needs functions).
 pub(crate) mod defaults {
     use super::{Dist, Segment};
@@ -559,12 +543,6 @@ pub(crate) mod defaults {
     }
     pub fn gamma_shape() -> f64 {
         2.0
-    }
-    pub fn group_buy_invites() -> u32 {
-        5
-    }
-    pub fn coupon_expiry_days() -> u32 {
-        7
     }
     pub fn max_commission_levels() -> u32 {
         2

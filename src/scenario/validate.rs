@@ -2,7 +2,7 @@
 
 use super::dist::{Dist, Domain};
 use super::schema::{GraphSpec, Scenario};
-use super::schemes::SchemeWindow;
+use crate::mechanism::SchemeWindow;
 
 /// Largest number of segments (segment ids are stored in a byte).
 pub const MAX_SEGMENTS: usize = 255;
@@ -185,58 +185,14 @@ pub fn problems(s: &Scenario) -> Vec<(String, String)> {
     p.prob("churn.base", s.churn.base);
     p.non_negative("churn.fatigue_weight", s.churn.fatigue_weight);
 
-    if let Some(a) = &s.ads {
-        p.range_u(
-            "ads.impressions_per_day",
-            a.impressions_per_day,
-            0,
-            1_000_000_000,
-        );
-        if a.cpm_cents < 0 {
-            p.add(
-                "ads.cpm_cents",
-                format!(
-                    "{} must be ≥ 0 (cents per thousand impressions)",
-                    a.cpm_cents
-                ),
-            );
-        }
-        p.range_u("ads.start_day", a.start_day.into(), 1, s.days.into());
-        if let Some(end) = a.end_day.filter(|&end| end < a.start_day) {
-            p.add(
-                "ads.end_day",
-                format!("{end} is before start_day {}", a.start_day),
-            );
-        }
-    }
     p.non_negative("share.kappa", s.share.kappa);
-    if let Some(r) = &s.referral {
-        for (key, cents) in [
-            ("referral.inviter_reward_cents", r.inviter_reward_cents),
-            ("referral.milestone_reward_cents", r.milestone_reward_cents),
-        ] {
-            if cents < 0 {
-                p.add(key, format!("{cents} must be ≥ 0 (cents)"));
-            }
-        }
-        if r.invitee_discount_cents < 0 || r.invitee_discount_cents >= s.product.list_price_cents {
-            p.add(
-                "referral.invitee_discount_cents",
-                format!(
-                    "{} must be ≥ 0 and below the list price {}",
-                    r.invitee_discount_cents, s.product.list_price_cents
-                ),
-            );
-        }
-        p.window("referral", r);
-    }
-    schemes(&mut p, s);
+    channels_and_groups(&mut p, s);
+    crate::mechanism::check(s, &mut p);
     p.0
 }
 
-/// Range checks of the schemes, groups and campaigns.
-fn schemes(p: &mut Problems, s: &Scenario) {
-    let list = s.product.list_price_cents;
+/// Range checks of the channel probabilities and the groups layer the mechanisms share.
+fn channels_and_groups(p: &mut Problems, s: &Scenario) {
     let b = &s.behaviour.p_buy;
     for (key, x) in [
         ("behaviour.p_buy.group", b.group),
@@ -250,170 +206,10 @@ fn schemes(p: &mut Problems, s: &Scenario) {
     if let Some(f) = s.fatigue.per_promo_message {
         p.non_negative("fatigue.per_promo_message", f);
     }
-    if let Some(g) = &s.group_buy {
-        p.range_u("group_buy.team_size", g.team_size.into(), 2, 50);
-        p.pct("group_buy.discount_pct", g.discount_pct);
-        p.range_u("group_buy.window_days", g.window_days.into(), 1, 365);
-        p.prob("group_buy.p_open", g.p_open);
-        p.prob("group_buy.p_stranger_fill", g.p_stranger_fill);
-        p.prob("group_buy.p_fallback_solo", g.p_fallback_solo);
-        p.cents("group_buy.success_bonus_cents", g.success_bonus_cents);
-        p.window("group_buy", g);
-    }
-    if let Some(r) = &s.share_reward {
-        p.cents(
-            "share_reward.reward_per_share_cents",
-            r.reward_per_share_cents,
-        );
-        p.pct("share_reward.rebate_pct", r.rebate_pct);
-        p.window("share_reward", r);
-    }
-    for (i, c) in s.coupon.iter().enumerate() {
-        let key = format!("coupon[{i}]");
-        if (c.value_cents > 0) == (c.pct > 0.0) {
-            p.add(
-                &format!("{key}.value_cents"),
-                "give exactly one of `value_cents` (> 0) or `pct` (> 0)".into(),
-            );
-        }
-        if c.value_cents < 0 || c.value_cents > list {
-            p.add(
-                &format!("{key}.value_cents"),
-                format!("{} must be in [0, list price {list}]", c.value_cents),
-            );
-        }
-        p.pct(&format!("{key}.pct"), c.pct);
-        p.cents(&format!("{key}.min_spend_cents"), c.min_spend_cents);
-        p.range_u(
-            &format!("{key}.expiry_days"),
-            c.expiry_days.into(),
-            1,
-            100_000,
-        );
-        p.window(&key, c);
-        if let crate::scenario::CouponTarget::Tier(n) = c.target {
-            let tiers = s.points.as_ref().map_or(0, |pt| pt.tiers.len());
-            if n as usize > tiers {
-                p.add(
-                    &format!("{key}.target"),
-                    format!(
-                        "tier:{n} needs [[points.tiers]] with at least {n} tiers; there are {tiers}"
-                    ),
-                );
-            }
-        }
-    }
-    if let Some(r) = &s.red_packet {
-        p.range_u("red_packet.split_n", r.split_n.into(), 1, 10_000);
-        if r.total_cents < i64::from(r.split_n) {
-            p.add(
-                "red_packet.total_cents",
-                format!(
-                    "{} must be at least one cent per claimer (split_n = {})",
-                    r.total_cents, r.split_n
-                ),
-            );
-        }
-        p.prob("red_packet.p_claim", r.p_claim);
-        p.window("red_packet", r);
-    }
-    if let Some(pt) = &s.points {
-        p.non_negative("points.per_cent", pt.per_cent);
-        p.non_negative("points.per_share", pt.per_share);
-        p.non_negative("points.redeem_cents_per_point", pt.redeem_cents_per_point);
-        p.non_negative("points.redeem_min_points", pt.redeem_min_points);
-        for (i, t) in pt.tiers.iter().enumerate() {
-            let key = format!("points.tiers[{i}]");
-            p.non_negative(&format!("{key}.threshold"), t.threshold);
-            if i > 0 && t.threshold <= pt.tiers[i - 1].threshold {
-                p.add(
-                    &format!("{key}.threshold"),
-                    "tiers must be listed by strictly ascending threshold".into(),
-                );
-            }
-            p.pct(&format!("{key}.discount_pct"), t.discount_pct);
-            p.prob(&format!("{key}.churn_protect"), t.churn_protect);
-            p.non_negative(&format!("{key}.share_multiplier"), t.share_multiplier);
-        }
-    }
-    if let Some(c) = &s.commission {
-        if c.level_rates_pct.is_empty() || c.level_rates_pct.len() > 10 {
-            p.add(
-                "commission.level_rates_pct",
-                "needs 1 to 10 levels, e.g. [10.0, 5.0]".into(),
-            );
-        }
-        for (i, &r) in c.level_rates_pct.iter().enumerate() {
-            p.pct(&format!("commission.level_rates_pct[{i}]"), r);
-        }
-        let max = s.compliance.max_commission_levels as usize;
-        let paid = c.level_rates_pct.iter().filter(|&&r| r > 0.0).count();
-        if paid > max && !s.compliance.allow_noncompliant {
-            p.add(
-                "commission.level_rates_pct",
-                format!(
-                    "pays {paid} levels above the buyer, beyond the compliance line of {max} \
-                     (multi-level distribution beyond it is illegal pyramid selling in China); \
-                     remove levels, or set compliance.allow_noncompliant = true to simulate it \
-                     with every output flagged"
-                ),
-            );
-        }
-        p.window("commission", c);
-    }
     if let Some(g) = &s.groups {
         p.range_u("groups.capacity", g.capacity.into(), 2, 1_000_000);
         p.dist("groups.size", Some(&g.size), Domain::NonNegative);
         p.prob("groups.coverage", g.coverage);
-    }
-    if let Some(pp) = &s.posting_policy {
-        if s.groups.is_none() {
-            p.add(
-                "posting_policy",
-                "posts go to community groups; add a [groups] table".into(),
-            );
-        }
-        if !(pp.posts_per_day >= 0.0 && pp.posts_per_day <= 100.0) {
-            p.add(
-                "posting_policy.posts_per_day",
-                format!("{} is out of range; allowed: [0, 100]", pp.posts_per_day),
-            );
-        }
-        p.prob("posting_policy.promo_share", pp.promo_share);
-        p.prob("posting_policy.p_read", pp.p_read);
-        p.day_window("posting_policy", pp.start_day, pp.end_day);
-    }
-    for (i, k) in s.kol_campaign.iter().enumerate() {
-        let key = format!("kol_campaign[{i}]");
-        if k.name.is_empty() || s.kol_campaign[..i].iter().any(|o| o.name == k.name) {
-            p.add(
-                &format!("{key}.name"),
-                format!("`{}` must be non-empty and unique", k.name),
-            );
-        }
-        p.range_u(&format!("{key}.count"), k.count.into(), 1, 1_000_000);
-        p.cents(&format!("{key}.fee_cents"), k.fee_cents);
-        p.non_negative(&format!("{key}.credibility"), k.credibility);
-        p.range_u(
-            &format!("{key}.extra_followers"),
-            k.extra_followers.into(),
-            0,
-            100_000_000,
-        );
-        if k.post_days.is_empty() {
-            p.add(
-                &format!("{key}.post_days"),
-                "needs at least one day, e.g. [3, 10]".into(),
-            );
-        }
-        for &d in &k.post_days {
-            if d < 1 || d > s.days {
-                p.add(
-                    &format!("{key}.post_days"),
-                    format!("day {d} is out of range; allowed: 1..={}", s.days),
-                );
-            }
-        }
     }
 }
 
@@ -552,15 +348,18 @@ pub fn compliance_flags(s: &Scenario) -> Vec<String> {
     flags
 }
 
-/// Collected problems.
+/// Collected problems, each `(dotted key, what is wrong and what is allowed)`; the range checks
+/// every mechanism's `check` uses.
 #[derive(Default)]
-struct Problems(Vec<(String, String)>);
+pub struct Problems(Vec<(String, String)>);
 
 impl Problems {
-    fn add(&mut self, key: &str, message: String) {
+    /// See the module doc: one problem under `key` if the check fails.
+    pub fn add(&mut self, key: &str, message: String) {
         self.0.push((key.to_string(), message));
     }
-    fn prob(&mut self, key: &str, x: f64) {
+    /// See the module doc: one problem under `key` if the check fails.
+    pub fn prob(&mut self, key: &str, x: f64) {
         if !(0.0..=1.0).contains(&x) {
             self.add(
                 key,
@@ -568,7 +367,8 @@ impl Problems {
             );
         }
     }
-    fn non_negative(&mut self, key: &str, x: f64) {
+    /// See the module doc: one problem under `key` if the check fails.
+    pub fn non_negative(&mut self, key: &str, x: f64) {
         if !(x >= 0.0 && x.is_finite()) {
             self.add(
                 key,
@@ -576,7 +376,8 @@ impl Problems {
             );
         }
     }
-    fn pct(&mut self, key: &str, x: f64) {
+    /// See the module doc: one problem under `key` if the check fails.
+    pub fn pct(&mut self, key: &str, x: f64) {
         if !(0.0..=100.0).contains(&x) {
             self.add(
                 key,
@@ -584,12 +385,14 @@ impl Problems {
             );
         }
     }
-    fn cents(&mut self, key: &str, x: i64) {
+    /// See the module doc: one problem under `key` if the check fails.
+    pub fn cents(&mut self, key: &str, x: i64) {
         if x < 0 {
             self.add(key, format!("{x} must be ≥ 0 (cents)"));
         }
     }
-    fn day_window(&mut self, table: &str, start: u32, end: Option<u32>) {
+    /// See the module doc: one problem under `key` if the check fails.
+    pub fn day_window(&mut self, table: &str, start: u32, end: Option<u32>) {
         if start < 1 {
             self.add(
                 &format!("{table}.start_day"),
@@ -603,18 +406,21 @@ impl Problems {
             );
         }
     }
-    fn window(&mut self, table: &str, w: &dyn SchemeWindow) {
+    /// See the module doc: one problem under `key` if the check fails.
+    pub fn window(&mut self, table: &str, w: &dyn SchemeWindow) {
         self.day_window(table, w.start_day(), w.end_day());
         if let Some(b) = w.budget_cents() {
             self.cents(&format!("{table}.budget_cents"), b);
         }
     }
-    fn range_u(&mut self, key: &str, x: u64, lo: u64, hi: u64) {
+    /// See the module doc: one problem under `key` if the check fails.
+    pub fn range_u(&mut self, key: &str, x: u64, lo: u64, hi: u64) {
         if x < lo || x > hi {
             self.add(key, format!("{x} is out of range; allowed: [{lo}, {hi}]"));
         }
     }
-    fn dist(&mut self, key: &str, d: Option<&Dist>, domain: Domain) {
+    /// See the module doc: one problem under `key` if the check fails.
+    pub fn dist(&mut self, key: &str, d: Option<&Dist>, domain: Domain) {
         if let Some(Err(why)) = d.map(|d| d.check(domain)) {
             self.add(key, why);
         }

@@ -1,4 +1,4 @@
-//! Group buying (拼团): a team opened on day `o` at the group price fills when it has
+//! A group-buy team's rules: a team opened on day `o` at the group price fills when it has
 //! `team_size` members (leader included) by the end of day `o + window_days`; then everybody in
 //! it buys at the group price. Otherwise it expires and nobody buys through it.
 
@@ -13,7 +13,7 @@ pub struct Team {
     pub opened_day: u32,
     /// Members who joined, leader first.
     pub members: Vec<u32>,
-    /// Who brought each member (`leader_referrer` for the leader, the leader for invited
+    /// Who brought each member (whoever reached the leader, for the leader; the leader for invited
     /// friends, `NONE` for strangers from the pool).
     pub referrers: Vec<u32>,
     /// Cents reserved from the budget for the whole team.
@@ -54,11 +54,6 @@ impl Team {
     }
 }
 
-/// The group price discount of a `list_cents` order at `pct` percent off, in whole cents.
-pub fn group_discount(list_cents: i64, pct: f64) -> i64 {
-    (list_cents as f64 * pct / 100.0).floor() as i64
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,11 +76,5 @@ mod tests {
         assert_eq!(team(2).settle(3, 2, 6), Settlement::Open);
         assert_eq!(team(2).settle(3, 2, 7), Settlement::Expired);
         assert_eq!(team(1).missing(3), 2);
-    }
-
-    #[test]
-    fn group_discount_rounds_down_to_whole_cents() {
-        assert_eq!(group_discount(9_999, 30.0), 2_999);
-        assert_eq!(group_discount(10_000, 0.0), 0);
     }
 }

@@ -1,5 +1,34 @@
-//! A scheme's budget: spending is all-or-nothing per event, and the first refused event stops the
-//! scheme for good ("a budget after which it stops").
+//! What every scheme with a cost shares: a day window and a budget after which it stops.
+
+/// The day window and budget every scheme has.
+pub trait SchemeWindow {
+    /// First day the scheme runs.
+    fn start_day(&self) -> u32;
+    /// Last day the scheme runs (`None` = the last day).
+    fn end_day(&self) -> Option<u32>;
+    /// Money the scheme may spend (`None` = no limit).
+    fn budget_cents(&self) -> Option<i64>;
+    /// Does the scheme's window contain `day`?
+    fn runs_on(&self, day: u32) -> bool {
+        day >= self.start_day() && self.end_day().is_none_or(|end| day <= end)
+    }
+}
+
+/// Implements [`SchemeWindow`] for config structs with `start_day`, `end_day` and
+/// `budget_cents` fields.
+macro_rules! scheme_window {
+    ($($t:ty),*) => {$(
+        impl $crate::mechanism::SchemeWindow for $t {
+            fn start_day(&self) -> u32 { self.start_day }
+            fn end_day(&self) -> Option<u32> { self.end_day }
+            fn budget_cents(&self) -> Option<i64> { self.budget_cents }
+        }
+    )*};
+}
+pub(crate) use scheme_window;
+
+// A scheme's budget: spending is all-or-nothing per event, and the first refused event stops the
+// scheme for good ("a budget after which it stops").
 
 /// Remaining money of one scheme in one replicate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,7 @@
-//! Charts drawn with plotters and an embedded DejaVu font (nothing to install), each written as
-//! SVG and PNG. [`redraw`] draws every chart of an output folder from its CSVs alone.
+//! Charts drawn with plotters and an embedded font (nothing to install), each written as SVG and
+//! PNG. The font is Fission Sans SC, a subset of Noto Sans CJK SC (`assets/fonts/`, SIL OFL 1.1):
+//! Latin, punctuation, `¥`, full-width forms and the 6,763 hanzi of GB 2312, so Chinese variant
+//! names and descriptions render in the PNGs on a machine with no fonts at all. [`redraw`] draws every chart of an output folder from its CSVs alone.
 
 mod bars;
 mod growth;
@@ -19,10 +21,14 @@ pub use redraw::redraw;
 
 static FONT: Once = Once::new();
 
+/// The embedded chart font (see the module doc).
+const FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/FissionSansSC.otf");
+
 fn ensure_font() {
     FONT.call_once(|| {
-        // The embedded font is valid; failure here would only mean plain text without glyphs.
-        let _ = register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular());
+        // The embedded font is valid (a test parses it); failure here would only mean plain
+        // text without glyphs.
+        let _ = register_font("sans-serif", FontStyle::Normal, FONT_BYTES);
     });
 }
 
@@ -88,6 +94,50 @@ fn tick(range: f64) -> impl Fn(&f64) -> String {
             format!("{y:.0}")
         } else {
             format!("{y:.2}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ab_glyph::{Font, FontRef};
+
+    #[test]
+    fn the_chart_font_has_chinese_glyphs() {
+        let font = FontRef::try_from_slice(FONT_BYTES).expect("the embedded font parses");
+        for c in "分享立减拼团裂变社群红包积分佣金直播秒杀¥，。：（）ABCabc0123".chars()
+        {
+            assert_ne!(font.glyph_id(c).0, 0, "no glyph for {c}");
+        }
+    }
+
+    /// Draws `text` alone into a small bitmap and returns the pixels.
+    fn pixels(text: &str) -> Vec<u8> {
+        ensure_font();
+        let mut buffer = vec![255u8; 120 * 60 * 3];
+        {
+            let root = BitMapBackend::with_buffer(&mut buffer, (120, 60)).into_drawing_area();
+            root.draw_text(text, &("sans-serif", 40).into_font().color(&BLACK), (5, 5))
+                .unwrap();
+            root.present().unwrap();
+        }
+        buffer
+    }
+
+    /// Chinese text is drawn as its glyphs: each character's pixels differ from the others' and
+    /// from the missing-glyph box a font without it would draw.
+    #[test]
+    fn chinese_text_renders_as_glyphs_not_boxes() {
+        let missing = pixels("\u{E000}"); // a private-use character no font maps: the .notdef box
+        let blank = pixels(" ");
+        let drawn: Vec<Vec<u8>> = ["分", "享", "立", "减"].iter().map(|c| pixels(c)).collect();
+        for (i, p) in drawn.iter().enumerate() {
+            assert_ne!(p, &blank, "character {i} drew nothing");
+            assert_ne!(p, &missing, "character {i} drew the missing-glyph box");
+            for q in &drawn[..i] {
+                assert_ne!(p, q, "two different characters drew the same pixels");
+            }
         }
     }
 }

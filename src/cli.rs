@@ -275,12 +275,12 @@ fn run_command(args: RunArgs) -> Result<()> {
     bar.finish_and_clear();
     if !args.quiet {
         eprintln!(
-            "{} arm(s) × {} replicates in {:.2} s ({}); mean customers {:.1}; results in {}",
+            "{} arm(s) × {} replicates in {:.2} s ({}); mean customers {}; results in {}",
             report.arms,
             report.replicates,
             report.simulate_seconds,
             report.stopped,
-            report.mean_customers,
+            fission::metrics::format::grouped(report.mean_customers, 1),
             report.out.display()
         );
     }

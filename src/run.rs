@@ -405,6 +405,7 @@ fn manifest(
         version: env!("CARGO_PKG_VERSION").into(),
         name: s.name.clone(),
         question: s.description.clone(),
+        currency: s.product.currency.clone(),
         command: options.command.clone(),
         scenario_file: exp.path.display().to_string(),
         sets: exp.sets.clone(),

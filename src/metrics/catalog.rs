@@ -18,8 +18,10 @@ pub enum Unit {
     Count,
     /// Money in integer cents (分).
     Cents,
-    /// A fraction (0.25 = 25%) or a ratio of counts.
+    /// A ratio of counts or of money (K-factor, ROI).
     Ratio,
+    /// A share of a whole, as a fraction (0.25 = 25%): rates, retention, conversion.
+    Share,
     /// Days.
     Days,
     /// Fatigue, a dimensionless level.
@@ -33,6 +35,7 @@ impl Unit {
             Unit::Count => "count",
             Unit::Cents => "cents",
             Unit::Ratio => "ratio",
+            Unit::Share => "share",
             Unit::Days => "days",
             Unit::Level => "level",
         }
@@ -155,7 +158,7 @@ const fn m(
 
 use Better::{Higher, Lower};
 use Family::{Channel as Ch, Exposure as Ex, One, Scheme as Sc, Segment as Seg, Stage as St};
-use Unit::{Cents, Count, Days, Level, Ratio};
+use Unit::{Cents, Count, Days, Level, Ratio, Share};
 
 /// Members who bought at least once by the end, seeds included.
 pub const CUSTOMERS: Metric = m(
@@ -289,7 +292,7 @@ pub const REPEAT_CUSTOMERS: Metric = m(
 pub const REPURCHASE_RATE: Metric = m(
     "repurchase_rate",
     One,
-    Ratio,
+    Share,
     Higher,
     "customers with ≥ 2 orders / customers",
 );
@@ -397,7 +400,7 @@ pub const CAC: Metric = m(
     One,
     Cents,
     Lower,
-    "`spend_cents / (customers − customers_seed)` (empty if nobody was acquired)",
+    "`marketing_cost_cents / (customers − customers_seed)`: every cost of marketing (ads, KOL fees, scheme cash, discounts, the KOCs' free product) per acquired customer (empty if nobody was acquired)",
 );
 /// Acquisition cost of ad customers.
 pub const CAC_AD: Metric = m("cac_ad_cents", One, Cents, Lower, "ad spend / ad customers");
@@ -429,7 +432,7 @@ pub const LTV: Metric = m(
 pub const RETENTION_D7: Metric = m(
     "retention_d7",
     One,
-    Ratio,
+    Share,
     Higher,
     "of the customers whose first purchase was at least 7 days before the end, the share not churned 7 days after it",
 );
@@ -437,7 +440,7 @@ pub const RETENTION_D7: Metric = m(
 pub const RETENTION_D30: Metric = m(
     "retention_d30",
     One,
-    Ratio,
+    Share,
     Higher,
     "the same 30 days after the first purchase",
 );
@@ -445,7 +448,7 @@ pub const RETENTION_D30: Metric = m(
 pub const RETENTION_D7_BY_CHANNEL: Metric = m(
     "retention_d7_<channel>",
     Ch,
-    Ratio,
+    Share,
     Higher,
     "`retention_d7` of the customers acquired through the channel",
 );
@@ -453,7 +456,7 @@ pub const RETENTION_D7_BY_CHANNEL: Metric = m(
 pub const RETENTION_D30_BY_CHANNEL: Metric = m(
     "retention_d30_<channel>",
     Ch,
-    Ratio,
+    Share,
     Higher,
     "`retention_d30` of the customers acquired through the channel",
 );
@@ -497,7 +500,7 @@ pub const TEAMS_EXPIRED: Metric = m(
 pub const TEAM_FILL_RATE: Metric = m(
     "team_fill_rate",
     One,
-    Ratio,
+    Share,
     Higher,
     "`teams_filled / teams_opened`",
 );
@@ -529,7 +532,7 @@ pub const CUSTOMERS_BY_SEGMENT: Metric = m(
 pub const CONVERSION_BY_SEGMENT: Metric = m(
     "conversion_seg_<segment>",
     Seg,
-    Ratio,
+    Share,
     Higher,
     "only with two or more segments: customers in the segment / its members",
 );
@@ -802,6 +805,11 @@ pub fn kpi(column: &str) -> Option<&'static Metric> {
         .chain(KPIS.iter().filter(|k| k.family != One && k.family != Seg))
         .chain(KPIS.iter().filter(|k| k.family == Seg))
         .find(|k| k.matches(column))
+}
+
+/// The declaration of the `daily.csv` column `column`, if it is one.
+pub fn daily(column: &str) -> Option<&'static Metric> {
+    DAILY.iter().map(|c| &c.metric).find(|m| m.matches(column))
 }
 
 /// Which way `column` of `runs.csv` is better (higher for a column the catalog does not know).

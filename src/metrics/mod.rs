@@ -2,10 +2,12 @@
 
 pub mod catalog;
 pub mod day;
+pub mod format;
 pub mod run;
 pub mod stats;
 
 pub use day::DayRow;
+pub use format::Formatter;
 pub use run::{RunRecord, RunSummary};
 pub use stats::Summary;
 

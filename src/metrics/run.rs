@@ -211,7 +211,8 @@ impl RunSummary {
         let marketing = (total.spend_cents() + total.discount_cents) as f64;
         put(&c::MARKETING_COST, "", some(marketing));
         put(&c::ROI, "", ratio(total.net_cents() as f64, marketing));
-        put(&c::CAC, "", ratio(total.spend_cents() as f64, acquired));
+        // Every acquisition cost, the KOCs' free product and every discount included.
+        put(&c::CAC, "", ratio(marketing, acquired));
         put(
             &c::CAC_AD,
             "",

@@ -8,7 +8,8 @@ pub struct Summary {
     pub n: usize,
     /// Mean.
     pub mean: f64,
-    /// Sample standard deviation (n − 1).
+    /// Sample standard deviation (n − 1); NaN (no value) with one replicate, as are `se` and
+    /// the interval.
     pub sd: f64,
     /// Standard error of the mean.
     pub se: f64,
@@ -33,13 +34,14 @@ impl Summary {
             return None;
         }
         let mean = xs.iter().sum::<f64>() / n as f64;
+        // One replicate says nothing about spread: no sd, se or interval (NaN, written empty).
         let sd = if n > 1 {
             (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
         } else {
-            0.0
+            f64::NAN
         };
         let se = sd / (n as f64).sqrt();
-        let half = if n > 1 { t_975(n - 1) * se } else { 0.0 };
+        let half = if n > 1 { t_975(n - 1) * se } else { f64::NAN };
         xs.sort_by(f64::total_cmp);
         Some(Summary {
             n,
@@ -64,6 +66,97 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     let lo = h.floor() as usize;
     let hi = h.ceil() as usize;
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// `P(T ≤ t)` for Student's t with `df` degrees of freedom, by the regularized incomplete beta
+/// function: `1 − I_{df/(df+t²)}(df/2, 1/2) / 2` for `t ≥ 0`.
+pub fn t_cdf(t: f64, df: usize) -> f64 {
+    if t.is_nan() || df == 0 {
+        return f64::NAN;
+    }
+    let v = df as f64;
+    let tail = 0.5 * incomplete_beta(v / 2.0, 0.5, v / (v + t * t));
+    if t >= 0.0 { 1.0 - tail } else { tail }
+}
+
+/// The regularized incomplete beta function `I_x(a, b)` (Numerical Recipes' continued fraction,
+/// relative accuracy about 1e-12).
+fn incomplete_beta(a: f64, b: f64, x: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    if x >= 1.0 {
+        return 1.0;
+    }
+    let front =
+        (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
+    if x < (a + 1.0) / (a + b + 2.0) {
+        front * beta_fraction(a, b, x) / a
+    } else {
+        1.0 - front * beta_fraction(b, a, 1.0 - x) / b
+    }
+}
+
+/// The continued fraction of the incomplete beta function (modified Lentz).
+fn beta_fraction(a: f64, b: f64, x: f64) -> f64 {
+    const TINY: f64 = 1e-300;
+    let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
+    let mut c = 1.0;
+    let mut d = 1.0 - qab * x / qap;
+    if d.abs() < TINY {
+        d = TINY;
+    }
+    d = 1.0 / d;
+    let mut h = d;
+    for m in 1..300 {
+        let m = f64::from(m);
+        let m2 = 2.0 * m;
+        let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+        d = 1.0 + aa * d;
+        d = if d.abs() < TINY { TINY } else { d };
+        c = 1.0 + aa / c;
+        c = if c.abs() < TINY { TINY } else { c };
+        d = 1.0 / d;
+        h *= d * c;
+        let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+        d = 1.0 + aa * d;
+        d = if d.abs() < TINY { TINY } else { d };
+        c = 1.0 + aa / c;
+        c = if c.abs() < TINY { TINY } else { c };
+        d = 1.0 / d;
+        let delta = d * c;
+        h *= delta;
+        if (delta - 1.0).abs() < 1e-14 {
+            break;
+        }
+    }
+    h
+}
+
+/// `ln Γ(x)` for `x > 0` (Lanczos, g = 7, 9 terms; relative error below 1e-13).
+fn ln_gamma(x: f64) -> f64 {
+    const G: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        // Reflection: Γ(x) Γ(1 − x) = π / sin(πx).
+        return (std::f64::consts::PI / (std::f64::consts::PI * x).sin()).ln() - ln_gamma(1.0 - x);
+    }
+    let x = x - 1.0;
+    let mut sum = G[0];
+    for (i, g) in G.iter().enumerate().skip(1) {
+        sum += g / (x + i as f64);
+    }
+    let t = x + 7.5;
+    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + sum.ln()
 }
 
 /// The 97.5% quantile of Student's t with `df` degrees of freedom: exact table for df ≤ 30,
@@ -119,6 +212,37 @@ pub fn t_975(df: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn t_cdf_matches_known_values() {
+        // Closed forms: df 1 = 1/2 + atan(t)/π; df 2 = 1/2 + t/(2√(2+t²)); df 3 = 1/2 +
+        // (u/(1+u²) + atan u)/π with u = t/√3; df 10 from the tabled quantile.
+        for (t, df, p) in [
+            (0.0, 3, 0.5),
+            (1.0, 1, 0.75),
+            (2.0, 3, 0.930_337_015_720_578_5),
+            (-2.0, 3, 0.069_662_984_279_421_5),
+            (2.228_138_851_986_27, 10, 0.975),
+            (5.0, 2, 0.981_125_224_324_688),
+        ] {
+            assert!(
+                (t_cdf(t, df) - p).abs() < 1e-9,
+                "t {t}, df {df}: {}",
+                t_cdf(t, df)
+            );
+        }
+        // It is the inverse of the tabled quantile.
+        for df in [1, 2, 5, 29, 31, 200] {
+            assert!((t_cdf(t_975(df), df) - 0.975).abs() < 2e-5, "df {df}");
+        }
+    }
+
+    #[test]
+    fn one_replicate_has_no_spread_or_interval() {
+        let s = Summary::of([Some(253.0)]).unwrap();
+        assert_eq!(s.mean, 253.0);
+        assert!(s.sd.is_nan() && s.ci95_low.is_nan() && s.ci95_high.is_nan());
+    }
 
     #[test]
     fn t_quantiles_match_tables() {

@@ -33,6 +33,9 @@ pub struct Manifest {
     pub name: String,
     /// The scenario's `description`: the question the report answers (empty if none).
     pub question: String,
+    /// The currency symbol of money in the report and charts (`product.currency`).
+    #[serde(default = "crate::scenario::schema::defaults::currency")]
+    pub currency: String,
     /// The command that reproduces the run (shell-quoted, without `--resume`).
     pub command: String,
     /// The scenario file as given.

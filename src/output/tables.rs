@@ -43,13 +43,26 @@ fn curve_value(row: &DayRow, total: &Ledger, series: &str) -> f64 {
     }
 }
 
-/// Formats a number the same way everywhere: integers without a decimal point, other values in
-/// the shortest form that reads back exactly; `None` as an empty field.
+/// Formats a statistic the same way everywhere, so every such column reads as a float in any
+/// tool and any run: always with a decimal point (`3.0`), whole numbers below 10^15 exactly,
+/// others to 10 significant digits; `None` or a value that is not finite (a statistic of fewer
+/// than two replicates) as an empty field.
 pub fn number(x: Option<f64>) -> String {
     match x {
-        None => String::new(),
-        Some(v) if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 => format!("{}", v as i64),
-        Some(v) => format!("{v}"),
+        Some(v) if v.is_finite() => {
+            let v = if v.fract() == 0.0 && v.abs() < 1e15 {
+                v
+            } else {
+                format!("{v:.9e}").parse().unwrap_or(v)
+            };
+            let text = format!("{v}");
+            if text.contains(['.', 'e', 'i', 'N']) {
+                text
+            } else {
+                format!("{text}.0")
+            }
+        }
+        _ => String::new(),
     }
 }
 
@@ -413,10 +426,17 @@ mod tests {
 
     #[test]
     fn numbers_format_stably() {
-        assert_eq!(number(Some(3.0)), "3");
-        assert_eq!(number(Some(-12.0)), "-12");
+        assert_eq!(number(Some(3.0)), "3.0");
+        assert_eq!(number(Some(-12.0)), "-12.0");
         assert_eq!(number(Some(0.25)), "0.25");
+        assert_eq!(number(Some(0.1 + 0.2)), "0.3");
+        assert_eq!(number(Some(6_737_430.123_456_78)), "6737430.123");
+        assert_eq!(number(Some(123_456_789_012.0)), "123456789012.0");
+        assert_eq!(number(Some(2.0 / 3.0)), "0.6666666667");
+        assert_eq!(number(Some(f64::NAN)), "");
         assert_eq!(number(None), "");
+        // A p_better near 1 is a short decimal, not 229 digits.
+        assert!(number(Some(1.0 - 1e-17)).len() <= 12);
     }
 
     #[test]

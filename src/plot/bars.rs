@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Chart, colour, tick};
+use super::{Axis, Chart, colour};
 
 /// One bar: an arm's value with an optional interval.
 pub struct Bar {
@@ -22,6 +22,8 @@ pub struct Bar {
 pub struct Panel {
     /// Panel title (the metric).
     pub title: String,
+    /// How its value axis reads.
+    pub axis: Axis,
     /// Bars in arm order.
     pub bars: Vec<Bar>,
 }
@@ -32,6 +34,8 @@ pub struct Panels {
     pub title: String,
     /// The panels.
     pub panels: Vec<Panel>,
+    /// Every panel on the same value axis (the funnel: steps compare by height).
+    pub shared_axis: bool,
 }
 
 impl Chart for Panels {
@@ -67,18 +71,28 @@ impl Chart for Panels {
         }
         let cols = self.panels.len().clamp(1, 4);
         let rows = self.panels.len().div_ceil(cols).max(1);
+        let top = |bars: &[Bar]| {
+            bars.iter()
+                .map(|b| b.interval.map_or(b.value, |i| i.1).max(b.value))
+                .fold(0.0_f64, f64::max)
+        };
+        let bottom = |bars: &[Bar]| {
+            bars.iter()
+                .map(|b| b.interval.map_or(b.value, |i| i.0).min(b.value))
+                .fold(0.0_f64, f64::min)
+        };
+        let all: Vec<&Panel> = self.panels.iter().collect();
+        let shared = (
+            all.iter().map(|p| bottom(&p.bars)).fold(0.0_f64, f64::min),
+            all.iter().map(|p| top(&p.bars)).fold(0.0_f64, f64::max),
+        );
         for (area, panel) in body.split_evenly((rows, cols)).iter().zip(&self.panels) {
             let n = panel.bars.len().max(1) as f64;
-            let hi = panel
-                .bars
-                .iter()
-                .map(|b| b.interval.map_or(b.value, |i| i.1).max(b.value))
-                .fold(0.0_f64, f64::max);
-            let lo = panel
-                .bars
-                .iter()
-                .map(|b| b.interval.map_or(b.value, |i| i.0).min(b.value))
-                .fold(0.0_f64, f64::min);
+            let (lo, hi) = if self.shared_axis {
+                shared
+            } else {
+                (bottom(&panel.bars), top(&panel.bars))
+            };
             let pad = (hi - lo).max(1e-9) * 0.08;
             let mut chart = ChartBuilder::on(area)
                 .caption(&panel.title, ("sans-serif", 18))
@@ -91,7 +105,7 @@ impl Chart for Panels {
                 .configure_mesh()
                 .disable_x_mesh()
                 .disable_x_axis()
-                .y_label_formatter(&tick(hi - lo))
+                .y_label_formatter(&panel.axis.ticks(hi - lo))
                 .light_line_style(WHITE.mix(0.0))
                 .draw()
                 .map_err(err)?;
@@ -140,8 +154,10 @@ pub struct ForestRow {
 pub struct Forest {
     /// Title.
     pub title: String,
-    /// X axis label.
+    /// X axis label (the unit is added).
     pub x_label: String,
+    /// How the x axis reads.
+    pub axis: Axis,
     /// Rows, top to bottom.
     pub rows: Vec<ForestRow>,
 }
@@ -175,7 +191,7 @@ impl Chart for Forest {
         chart
             .configure_mesh()
             .disable_y_mesh()
-            .x_desc(&self.x_label)
+            .x_desc(self.axis.title(&self.x_label))
             .y_labels(self.rows.len() * 2 + 1)
             .y_label_formatter(&|y| {
                 let i = y.floor() as usize;
@@ -185,7 +201,7 @@ impl Chart for Forest {
                     String::new()
                 }
             })
-            .x_label_formatter(&tick(hi - lo))
+            .x_label_formatter(&self.axis.ticks(hi - lo))
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(err)?;

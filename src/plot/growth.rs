@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Chart, colour, tick};
+use super::{Axis, Chart, colour};
 
 /// One line: `(x, mean, band low, band high)` points.
 pub struct Series {
@@ -22,8 +22,12 @@ pub struct Lines {
     pub title: String,
     /// X axis label.
     pub x_label: String,
-    /// Y axis label.
+    /// How the x axis reads.
+    pub x_axis: Axis,
+    /// Y axis label (the unit is added).
     pub y_label: String,
+    /// How the y axis reads.
+    pub y_axis: Axis,
     /// What the band is (for the legend), e.g. "p5–p95".
     pub band: &'static str,
     /// The series.
@@ -67,9 +71,9 @@ impl Chart for Lines {
         chart
             .configure_mesh()
             .x_desc(&self.x_label)
-            .y_desc(&self.y_label)
-            .x_label_formatter(&tick(x_max - x_min))
-            .y_label_formatter(&tick(range))
+            .y_desc(self.y_axis.title(&self.y_label))
+            .x_label_formatter(&self.x_axis.ticks(x_max - x_min))
+            .y_label_formatter(&self.y_axis.ticks(range))
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(err)?;

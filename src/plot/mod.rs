@@ -17,6 +17,8 @@ use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
 use crate::error::{Error, Result};
+use crate::metrics::catalog::Unit;
+use crate::metrics::format::{Formatter, grouped};
 pub use redraw::redraw;
 
 static FONT: Once = Once::new();
@@ -87,13 +89,47 @@ where
     root.present().map_err(|e| e.to_string())
 }
 
-/// Formats an axis value: whole numbers without decimals, small ones with two.
-fn tick(range: f64) -> impl Fn(&f64) -> String {
-    move |y| {
-        if range >= 10.0 {
-            format!("{y:.0}")
-        } else {
-            format!("{y:.2}")
+/// How a value axis reads: its unit (from the metric catalog) and the currency.
+#[derive(Debug, Clone)]
+pub struct Axis {
+    /// The unit of the values.
+    pub unit: Unit,
+    /// Formats them (currency symbol).
+    pub fmt: Formatter,
+    /// Every value on the axis is a whole number (a swept integer key): label whole ticks only.
+    pub integral: bool,
+}
+
+impl Axis {
+    /// An axis of `unit`.
+    pub fn new(unit: Unit, fmt: &Formatter) -> Self {
+        Self {
+            unit,
+            fmt: fmt.clone(),
+            integral: false,
+        }
+    }
+
+    /// The axis of the metric `metric` (a plain number if the catalog does not know it).
+    pub fn of(metric: &str, fmt: &Formatter) -> Self {
+        Self::new(Formatter::unit_of(metric).unwrap_or(Unit::Ratio), fmt)
+    }
+
+    /// `description (unit)`, e.g. `net_cents difference (¥)`.
+    pub fn title(&self, description: &str) -> String {
+        format!("{description} ({})", self.fmt.axis(self.unit))
+    }
+
+    /// The tick label formatter of an axis spanning `range`.
+    pub fn ticks(&self, range: f64) -> impl Fn(&f64) -> String + '_ {
+        move |x| {
+            if self.integral && (x - x.round()).abs() > 1e-9 {
+                String::new()
+            } else if self.integral {
+                grouped(*x, 0)
+            } else {
+                self.fmt.tick(self.unit, range, *x)
+            }
         }
     }
 }

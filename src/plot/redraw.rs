@@ -7,9 +7,10 @@ use super::bars::{Bar, Forest, ForestRow, Panel, Panels};
 use super::growth::{Lines, Series};
 use super::heatmap::Heatmap;
 use super::read::Csv;
-use super::save;
+use super::{Axis, save};
 use crate::error::{Error, Result};
-use crate::metrics::catalog;
+use crate::metrics::Formatter;
+use crate::metrics::catalog::{self, Unit};
 use crate::output::manifest::Manifest;
 
 /// The funnel steps: (label, `runs.csv` metric).
@@ -32,6 +33,11 @@ pub fn redraw(dir: &Path) -> Result<()> {
     let manifest = Manifest::read(dir)?;
     let name = manifest.name.as_str();
     let objective = manifest.objective.as_str();
+    let fmt = Formatter::new(&manifest.currency);
+    let day_axis = Axis {
+        integral: true,
+        ..Axis::new(Unit::Days, &fmt)
+    };
     let plots = dir.join("plots");
     std::fs::create_dir_all(&plots).map_err(|e| Error::io("create", &plots, e))?;
     let summary = Csv::read(&dir.join("summary.csv"))?;
@@ -112,7 +118,9 @@ pub fn redraw(dir: &Path) -> Result<()> {
         &Lines {
             title,
             x_label: "day".into(),
+            x_axis: day_axis.clone(),
             y_label: "members".into(),
+            y_axis: Axis::new(Unit::Count, &fmt),
             band: "p5–p95",
             series,
         },
@@ -136,7 +144,9 @@ pub fn redraw(dir: &Path) -> Result<()> {
         &Lines {
             title: format!("{name} — cumulative GMV vs marketing cost ({})", arms[0]),
             x_label: "day".into(),
-            y_label: "cents".into(),
+            x_axis: day_axis.clone(),
+            y_label: "money".into(),
+            y_axis: Axis::new(Unit::Cents, &fmt),
             band: "p5–p95",
             series: money,
         },
@@ -148,6 +158,7 @@ pub fn redraw(dir: &Path) -> Result<()> {
             .iter()
             .map(|(label, metric)| Panel {
                 title: (*label).to_string(),
+                axis: Axis::of(metric, &fmt),
                 bars: arms
                     .iter()
                     .take(MAX_LINES)
@@ -170,6 +181,7 @@ pub fn redraw(dir: &Path) -> Result<()> {
         &Panels {
             title: format!("{name} — funnel (mean members per run)"),
             panels: panels(&FUNNEL, false),
+            shared_axis: true,
         },
     )?;
     if arms.len() > 1 {
@@ -184,6 +196,7 @@ pub fn redraw(dir: &Path) -> Result<()> {
             &Panels {
                 title: format!("{name} — KPIs by variant (mean, 95% interval)"),
                 panels: panels(&kpis, true),
+                shared_axis: false,
             },
         )?;
     }
@@ -218,6 +231,7 @@ pub fn redraw(dir: &Path) -> Result<()> {
             &Forest {
                 title: format!("{name} — paired difference in {objective} vs baseline"),
                 x_label: format!("{objective} difference (variant − baseline)"),
+                axis: Axis::of(objective, &fmt),
                 rows,
             },
         )?;
@@ -274,7 +288,15 @@ pub fn redraw(dir: &Path) -> Result<()> {
                 &Lines {
                     title: format!("{name} — {objective} by {}", axes[0]),
                     x_label: axes[0].clone(),
+                    x_axis: Axis {
+                        integral: series
+                            .iter()
+                            .flat_map(|s| &s.points)
+                            .all(|p| p.0.fract() == 0.0),
+                        ..Axis::new(Unit::Ratio, &fmt)
+                    },
                     y_label: objective.into(),
+                    y_axis: Axis::of(objective, &fmt),
                     band: "95% interval",
                     series,
                 },

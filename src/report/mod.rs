@@ -7,6 +7,8 @@ mod document;
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::metrics::Formatter;
+use crate::metrics::catalog::Unit;
 use crate::output::manifest::Manifest;
 use crate::plot::read::Csv;
 use document::Block;
@@ -74,6 +76,15 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
          draws for replicate r (common random numbers), so differences are paired.",
         m.replicates, m.days, m.stopped
     )));
+    if m.replicates < 2 {
+        b.push(Block::Para(
+            "WARNING: one replicate per arm. A single run says nothing about how much results \
+             vary, so there are no intervals, no paired differences and no P(better); the means \
+             below are single draws. Rerun with `--replicates 30` or more before deciding \
+             anything."
+                .into(),
+        ));
+    }
 
     let variants = &m.variants;
     b.push(Block::Heading(2, "Variants".into()));
@@ -107,6 +118,8 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
         )));
     }
 
+    let f = Formatter::new(&m.currency);
+    let unit = Formatter::unit_of(&objective).unwrap_or(Unit::Ratio);
     let ranking = Csv::read(&dir.join("ranking.csv"))?;
     let comparison = Csv::read(&dir.join("comparison.csv"))?;
     b.push(Block::Heading(2, format!("Ranking by {objective}")));
@@ -118,16 +131,31 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
             .iter()
             .find(|c| comparison.arm(c) == arm && comparison.get(c, "metric") == objective)
             .map_or(String::new(), |c| {
-                interval(&comparison, c, "unpaired_ci95_low", "unpaired_ci95_high")
+                interval(
+                    &comparison,
+                    c,
+                    "unpaired_ci95_low",
+                    "unpaired_ci95_high",
+                    &|x| f.difference(unit, x),
+                )
             });
         rows.push(vec![
             ranking.get(r, "rank").into(),
             arm,
-            estimate(&ranking, r, "mean", "ci95_low", "ci95_high"),
+            estimate(&ranking, r, "mean", "ci95_low", "ci95_high", &|x| {
+                f.value(unit, x)
+            }),
             ranking.get(r, "baseline").into(),
-            estimate(&ranking, r, "diff", "diff_ci95_low", "diff_ci95_high"),
+            estimate(
+                &ranking,
+                r,
+                "diff",
+                "diff_ci95_low",
+                "diff_ci95_high",
+                &|x| f.difference(unit, x),
+            ),
             unpaired,
-            round(ranking.get(r, "p_better")),
+            probability(ranking.get(r, "p_better")),
         ]);
     }
     b.push(Block::Table(
@@ -160,14 +188,27 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
     if !widths.is_empty() {
         let paired: f64 = widths.iter().map(|w| w.0).sum::<f64>() / widths.len() as f64;
         let unpaired: f64 = widths.iter().map(|w| w.1).sum::<f64>() / widths.len() as f64;
-        b.push(Block::Para(format!(
-            "Paired vs unpaired: the paired 95% interval of the difference in {objective} is {:.0}% \
-             as wide as the unpaired one on average ({} vs {}), because both arms of a pair share \
-             the graph, the population and every random draw that their rules do not change.",
-            100.0 * paired / unpaired.max(f64::MIN_POSITIVE),
-            round(&paired.to_string()),
-            round(&unpaired.to_string())
-        )));
+        let ratio = paired / unpaired.max(f64::MIN_POSITIVE);
+        let widths = format!(
+            "({} vs {})",
+            f.value(unit, paired).trim_start_matches('-'),
+            f.value(unit, unpaired).trim_start_matches('-')
+        );
+        b.push(Block::Para(if ratio < 0.995 {
+            format!(
+                "Paired vs unpaired: pairing narrowed the 95% interval of the difference in \
+                 {objective} by {:.0}% on average {widths}, because both arms of a pair share the \
+                 graph, the population and every random draw their rules do not change.",
+                100.0 * (1.0 - ratio)
+            )
+        } else {
+            format!(
+                "Paired vs unpaired: pairing did not narrow the 95% interval of the difference in \
+                 {objective} (the paired one is {:.0}% as wide on average {widths}): the arms' \
+                 outcomes are not positively correlated across replicates here.",
+                100.0 * ratio
+            )
+        }));
     }
 
     // Every compared metric, paired.
@@ -192,16 +233,30 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
                 .rows
                 .iter()
                 .map(|c| {
+                    let metric = comparison.get(c, "metric");
+                    let unit = Formatter::unit_of(metric).unwrap_or(Unit::Ratio);
+                    let value = |x: f64| f.value(unit, x);
                     vec![
                         comparison.arm(c),
-                        comparison.get(c, "metric").into(),
-                        round(comparison.get(c, "mean_baseline")),
-                        round(comparison.get(c, "mean_variant")),
-                        estimate(&comparison, c, "diff", "diff_ci95_low", "diff_ci95_high"),
+                        metric.into(),
+                        comparison
+                            .num(c, "mean_baseline")
+                            .map_or(String::new(), value),
+                        comparison
+                            .num(c, "mean_variant")
+                            .map_or(String::new(), value),
+                        estimate(
+                            &comparison,
+                            c,
+                            "diff",
+                            "diff_ci95_low",
+                            "diff_ci95_high",
+                            &|x| f.difference(unit, x),
+                        ),
                         comparison
                             .num(c, "relative_change")
                             .map_or(String::new(), |x| format!("{:+.1}%", 100.0 * x)),
-                        round(comparison.get(c, "p_better")),
+                        probability(comparison.get(c, "p_better")),
                     ]
                 })
                 .collect(),
@@ -250,30 +305,42 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
     Ok(b)
 }
 
-/// `value [low, high]` from the columns of `row` (just the value where there is no interval).
-fn estimate(csv: &Csv, row: &[String], value: &str, low: &str, high: &str) -> String {
-    format!(
-        "{} {}",
-        round(csv.get(row, value)),
-        interval(csv, row, low, high)
-    )
-    .trim_end()
-    .to_string()
+/// `value [low, high]` from the columns of `row`, each shown with `show` (just the value where
+/// there is no interval).
+fn estimate(
+    csv: &Csv,
+    row: &[String],
+    value: &str,
+    low: &str,
+    high: &str,
+    show: &dyn Fn(f64) -> String,
+) -> String {
+    let v = csv.num(row, value).map_or(String::new(), show);
+    format!("{v} {}", interval(csv, row, low, high, show))
+        .trim()
+        .to_string()
 }
 
 /// `[low, high]` from the columns of `row`, or nothing where they are empty.
-fn interval(csv: &Csv, row: &[String], low: &str, high: &str) -> String {
-    match (csv.get(row, low), csv.get(row, high)) {
-        ("", _) | (_, "") => String::new(),
-        (lo, hi) => format!("[{}, {}]", round(lo), round(hi)),
+fn interval(
+    csv: &Csv,
+    row: &[String],
+    low: &str,
+    high: &str,
+    show: &dyn Fn(f64) -> String,
+) -> String {
+    match (csv.num(row, low), csv.num(row, high)) {
+        (Some(lo), Some(hi)) => format!("[{}, {}]", show(lo), show(hi)),
+        _ => String::new(),
     }
 }
 
-/// A number from a CSV field, rounded for reading (4 significant digits; integers as they are).
-fn round(field: &str) -> String {
+/// A probability from a CSV field, as a percentage (`97.3%`, `>99.9%`, `<0.1%`).
+fn probability(field: &str) -> String {
     match field.parse::<f64>() {
-        Ok(x) if x.fract() == 0.0 || x.abs() >= 1000.0 => format!("{x:.0}"),
-        Ok(x) => format!("{}", (x * 1e4).round() / 1e4),
+        Ok(p) if p > 0.999 => ">99.9%".into(),
+        Ok(p) if p < 0.001 => "<0.1%".into(),
+        Ok(p) => format!("{:.1}%", 100.0 * p),
         Err(_) => field.to_string(),
     }
 }

@@ -317,6 +317,10 @@ pub struct Product {
     /// Cost of goods of one order.
     #[serde(default)]
     pub unit_cost_cents: i64,
+    /// The currency symbol reports and charts put before money (amounts stay in cents, 1/100
+    /// of the currency unit).
+    #[serde(default = "defaults::currency")]
+    pub currency: String,
 }
 
 impl Default for Product {
@@ -324,6 +328,7 @@ impl Default for Product {
         Self {
             list_price_cents: defaults::list_price_cents(),
             unit_cost_cents: 0,
+            currency: defaults::currency(),
         }
     }
 }
@@ -525,6 +530,9 @@ pub(crate) mod defaults {
     }
     pub fn list_price_cents() -> i64 {
         10_000
+    }
+    pub fn currency() -> String {
+        "¥".into()
     }
     pub fn one() -> f64 {
         1.0

@@ -43,6 +43,17 @@ pub fn problems(s: &Scenario) -> Vec<(String, String)> {
         p.add("name", format!("{why}: it names the output folder"));
     }
     p.range_u("days", s.days.into(), 1, 100_000);
+    let currency = &s.product.currency;
+    if currency.is_empty() || currency.chars().count() > 8 || currency.chars().any(char::is_control)
+    {
+        p.add(
+            "product.currency",
+            format!(
+                "`{}` must be 1 to 8 printable characters, e.g. \"¥\", \"$\" or \"RMB \"",
+                crate::error::excerpt(currency)
+            ),
+        );
+    }
     p.range_u("replicates", s.replicates.into(), 1, 100_000_000);
 
     let segs = &s.population.segments;

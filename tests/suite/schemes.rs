@@ -190,3 +190,33 @@ fn kol_posts_and_coupon_drops_draw_independently() {
         5.0,
     );
 }
+
+/// ROI, CAC, LTV and the KOL CAC on a case computed by hand: two KOCs get the product free
+/// (list ¥10, cost ¥4) and post once for a ¥5 fee each; nobody else buys. Discounts 2 × 1000,
+/// cost of goods 2 × 400, fees 2 × 500: margin −800, spend 1000, marketing cost 3000, net
+/// −1800; 2 customers acquired (none seeded).
+#[test]
+fn roi_cac_and_ltv_follow_their_definitions_on_a_hand_computed_case() {
+    let text = "name = \"hand\"\ndays = 3\n[graph.erdos_renyi]\nn = 30\nmean_degree = 4.0\n\
+        [seeding]\ncount = 0\n[product]\nlist_price_cents = 1000\nunit_cost_cents = 400\n\
+        [behaviour.p_buy]\nfriend = 0.0\nkol = 0.0\n[share]\np_share = 0.0\n\
+        [[kol_campaign]]\nname = \"koc\"\ncount = 2\nkoc = true\nfee_cents = 500\npost_days = [1]\n";
+    let loaded = LoadedScenario::from_text(text, std::path::Path::new("hand.toml"), &[]).unwrap();
+    let out = Setup::new(loaded).unwrap().run(0).unwrap();
+    let get = |k: &str| out.summary.get(k).unwrap_or_else(|| panic!("{k} missing"));
+    assert_eq!(get("customers"), 2.0);
+    assert_eq!(get("discount_cents"), 2000.0);
+    assert_eq!(get("scheme_koc_cents"), 2000.0);
+    assert_eq!(get("margin_cents"), -800.0);
+    assert_eq!(get("spend_cents"), 1000.0);
+    assert_eq!(get("marketing_cost_cents"), 3000.0);
+    assert_eq!(get("net_cents"), -1800.0);
+    assert_eq!(get("roi"), -1800.0 / 3000.0);
+    assert_eq!(
+        get("cac_cents"),
+        1500.0,
+        "free product counts as acquisition cost"
+    );
+    assert_eq!(get("cac_kol_cents"), 1500.0);
+    assert_eq!(get("ltv_cents"), -400.0);
+}

@@ -47,9 +47,17 @@ const PALETTE: [RGBColor; 8] = [
     RGBColor(0, 0, 0),
 ];
 
-/// The colour of series `i`.
+/// The colour of series `i`: the palette, then hues a golden angle apart at the palette's
+/// saturation, so no two arms a chart shows share a colour.
 fn colour(i: usize) -> RGBColor {
-    PALETTE[i % PALETTE.len()]
+    match PALETTE.get(i) {
+        Some(&c) => c,
+        None => {
+            let hue = (i - PALETTE.len()) as f64 * 137.507_764 % 360.0;
+            let c = HSLColor(hue / 360.0, 0.7, 0.42).to_backend_color().rgb;
+            RGBColor(c.0, c.1, c.2)
+        }
+    }
 }
 
 /// A chart that can draw itself on any plotters backend.

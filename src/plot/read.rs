@@ -57,6 +57,29 @@ impl Csv {
         self.get(row, name).parse().ok()
     }
 
+    /// The arm as a person reads it: the variant, and in a sweep its swept values
+    /// (`posts_per_day=2`, or `group_buy: posts_per_day=2` for a variant other than `base`).
+    pub fn title(&self, row: &[String]) -> String {
+        let params: Vec<String> = self
+            .header()
+            .iter()
+            .filter_map(|h| Some((h, h.strip_prefix("param.")?)))
+            .map(|(h, key)| {
+                let value = self.get(row, h);
+                let value = value
+                    .parse::<f64>()
+                    .map_or(value.to_string(), |x| x.to_string());
+                format!("{}={value}", key.rsplit('.').next().unwrap_or(key))
+            })
+            .collect();
+        let variant = self.get(row, "variant");
+        match (params.is_empty(), variant) {
+            (true, _) => self.arm(row),
+            (false, "base") => params.join(", "),
+            (false, v) => format!("{v}: {}", params.join(", ")),
+        }
+    }
+
     /// The arm label of `row`: `variant`, or `variant@point` in a sweep.
     pub fn arm(&self, row: &[String]) -> String {
         match self.get(row, "point") {

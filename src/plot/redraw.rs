@@ -43,12 +43,19 @@ pub fn redraw(dir: &Path) -> Result<()> {
     let summary = Csv::read(&dir.join("summary.csv"))?;
     let curves = Csv::read(&dir.join("curves.csv"))?;
     let mut arms: Vec<String> = Vec::new();
+    let mut titles: Vec<String> = Vec::new();
     for row in &summary.rows {
         let a = summary.arm(row);
         if !arms.contains(&a) {
             arms.push(a);
+            titles.push(summary.title(row));
         }
     }
+    let title_of = |a: &str| {
+        arms.iter()
+            .position(|x| x == a)
+            .map_or(a.to_string(), |i| titles[i].clone())
+    };
     if arms.is_empty() {
         return Err(Error::Input(format!(
             "`{}` has no rows, so there is nothing to draw; run `fission run` again into this \
@@ -102,7 +109,7 @@ pub fn redraw(dir: &Path) -> Result<()> {
             .take(MAX_LINES)
             .enumerate()
             .map(|(i, a)| Series {
-                label: a.clone(),
+                label: title_of(a),
                 colour: i,
                 points: curve(a, "customers"),
             })
@@ -166,7 +173,7 @@ pub fn redraw(dir: &Path) -> Result<()> {
                     .filter_map(|(i, a)| {
                         let (m, l, h) = stat(a, metric)?;
                         Some(Bar {
-                            label: a.clone(),
+                            label: title_of(a),
                             colour: i,
                             value: m,
                             interval: intervals.then_some((l, h)),
@@ -221,7 +228,11 @@ pub fn redraw(dir: &Path) -> Result<()> {
                     comparison.num(r, "unpaired_ci95_low")?,
                     comparison.num(r, "unpaired_ci95_high")?,
                 ),
-                label: format!("{a} − {}", comparison.get(r, "baseline")),
+                label: format!(
+                    "{} − {}",
+                    title_of(&a),
+                    title_of(comparison.get(r, "baseline"))
+                ),
             })
         })
         .collect();

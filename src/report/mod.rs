@@ -96,9 +96,7 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
             .map(|v| {
                 let o = overrides
                     .get(v)
-                    .map_or("", String::as_str)
-                    .trim()
-                    .replace('\n', "; ");
+                    .map_or(String::new(), |t| readable_changes(t));
                 vec![
                     v.clone(),
                     if o.is_empty() {
@@ -123,9 +121,17 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
     let ranking = Csv::read(&dir.join("ranking.csv"))?;
     let comparison = Csv::read(&dir.join("comparison.csv"))?;
     b.push(Block::Heading(2, format!("Ranking by {objective}")));
+    let title_of = |id: &str| {
+        ranking
+            .rows
+            .iter()
+            .find(|r| ranking.arm(r) == id)
+            .map_or(id.to_string(), |r| ranking.title(r))
+    };
     let mut rows = Vec::new();
     for r in &ranking.rows {
         let arm = ranking.arm(r);
+        let title = ranking.title(r);
         let unpaired = comparison
             .rows
             .iter()
@@ -141,11 +147,14 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
             });
         rows.push(vec![
             ranking.get(r, "rank").into(),
-            arm,
+            title,
             estimate(&ranking, r, "mean", "ci95_low", "ci95_high", &|x| {
                 f.value(unit, x)
             }),
-            ranking.get(r, "baseline").into(),
+            match ranking.get(r, "baseline") {
+                "" => String::new(),
+                id => title_of(id),
+            },
             estimate(
                 &ranking,
                 r,
@@ -237,7 +246,7 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
                     let unit = Formatter::unit_of(metric).unwrap_or(Unit::Ratio);
                     let value = |x: f64| f.value(unit, x);
                     vec![
-                        comparison.arm(c),
+                        comparison.title(c),
                         metric.into(),
                         comparison
                             .num(c, "mean_baseline")
@@ -332,6 +341,41 @@ fn interval(
     match (csv.num(row, low), csv.num(row, high)) {
         (Some(lo), Some(hi)) => format!("[{}, {}]", show(lo), show(hi)),
         _ => String::new(),
+    }
+}
+
+/// A variant's override table (TOML text) as `key = value` changes, one per line-separated
+/// entry: `referral.inviter_reward_cents = 1000, coupon[0].pct = 10.0`.
+fn readable_changes(toml_text: &str) -> String {
+    fn walk(prefix: &str, value: &toml::Value, out: &mut Vec<String>) {
+        match value {
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    walk(&key, v, out);
+                }
+            }
+            toml::Value::Array(items)
+                if items.iter().all(toml::Value::is_table) && !items.is_empty() =>
+            {
+                for (i, v) in items.iter().enumerate() {
+                    walk(&format!("{prefix}[{i}]"), v, out);
+                }
+            }
+            other => out.push(format!("{prefix} = {other}")),
+        }
+    }
+    match toml_text.parse::<toml::Table>() {
+        Ok(table) => {
+            let mut out = Vec::new();
+            walk("", &toml::Value::Table(table), &mut out);
+            out.join(", ")
+        }
+        Err(_) => toml_text.trim().replace('\n', "; "),
     }
 }
 

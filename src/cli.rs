@@ -33,10 +33,17 @@ enum Command {
         dir: PathBuf,
     },
     /// Parse and validate scenario files (every variant, sweep point and graph); run nothing.
+    /// Lints (valid but probably unintended settings) are printed as warnings.
     Validate {
         /// Scenario files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Override any scenario key, as `run` does (repeatable).
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        sets: Vec<String>,
+        /// Fail (exit 2) if any lint fires.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Write a commented starter scenario.
     Init {
@@ -162,9 +169,18 @@ pub fn execute(cli: Cli) -> Result<()> {
                 dir.join("plots").display()
             ))
         }
-        Command::Validate { files } => {
+        Command::Validate {
+            files,
+            sets,
+            deny_warnings,
+        } => {
+            let mut warnings = 0;
             for f in files {
-                let p = prepare(&f, &[], &Limits::default())?;
+                let p = prepare(&f, &sets, &Limits::default())?;
+                for line in fission::lint::experiment(&p.exp) {
+                    eprintln!("warning: {line}");
+                    warnings += 1;
+                }
                 let g = p.setups[0].graph();
                 say(&format!(
                     "ok: {} ({}, {} arm(s), {} members, {} edges; {})",
@@ -175,6 +191,11 @@ pub fn execute(cli: Cli) -> Result<()> {
                     g.edge_count(),
                     p.estimate
                 ))?;
+            }
+            if deny_warnings && warnings > 0 {
+                return Err(Error::Input(format!(
+                    "{warnings} warning(s) above and --deny-warnings; fix them or drop the flag"
+                )));
             }
             Ok(())
         }

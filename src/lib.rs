@@ -37,6 +37,7 @@ pub mod engine;
 pub mod error;
 pub mod experiment;
 pub mod graph;
+pub mod lint;
 pub mod mechanism;
 pub mod metrics;
 pub mod model;

@@ -111,6 +111,14 @@ impl Mechanism for State {
         p.window("commission", c);
     }
 
+    fn lint(s: &Scenario, w: &mut Problems) {
+        if let Some(c) = &s.commission {
+            for (i, &r) in c.level_rates_pct.iter().enumerate() {
+                w.percent_like_fraction(&format!("commission.level_rates_pct[{i}]"), r);
+            }
+        }
+    }
+
     fn settle(r: &mut Replicate<'_>) {
         Self::pay_due(r);
     }

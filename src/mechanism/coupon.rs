@@ -257,6 +257,27 @@ impl Mechanism for State {
         }
     }
 
+    fn lint(s: &Scenario, w: &mut Problems) {
+        if s.coupon.is_empty() {
+            return;
+        }
+        w.silent_channel(
+            "behaviour.p_buy.coupon",
+            s.behaviour.p_buy.coupon,
+            "a coupon drop never makes anybody buy (held coupons still lower later prices)",
+        );
+        for (i, c) in s.coupon.iter().enumerate() {
+            w.percent_like_fraction(&format!("coupon[{i}].pct"), c.pct);
+            let value = c.value_on(s.product.list_price_cents).max(1);
+            w.budget_below(
+                &format!("coupon[{i}].budget_cents"),
+                c.budget_cents,
+                value,
+                "redemption",
+            );
+        }
+    }
+
     /// One coupon per order: the most valuable schedule.
     fn discount_bound(s: &Scenario) -> Option<i64> {
         let list = s.product.list_price_cents;

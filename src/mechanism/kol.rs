@@ -208,6 +208,16 @@ impl Mechanism for State {
         }
     }
 
+    fn lint(s: &Scenario, w: &mut Problems) {
+        if !s.kol_campaign.is_empty() {
+            w.silent_channel(
+                "behaviour.p_buy.kol",
+                s.behaviour.p_buy.kol,
+                "KOL and KOC posts never make anybody buy",
+            );
+        }
+    }
+
     fn calendar(r: &mut Replicate<'_>) {
         Self::post(r);
     }

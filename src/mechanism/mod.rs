@@ -65,6 +65,11 @@ pub trait Mechanism: Sized {
     /// Range checks of its configuration, each problem under its dotted key.
     fn check(_s: &Scenario, _p: &mut Problems) {}
 
+    /// Lints: a valid configuration that probably is not what was meant (a channel that
+    /// converts nobody, a budget that cannot pay one event, `0.3` where 30% was meant), each a
+    /// warning under its dotted key. `fission validate` prints them.
+    fn lint(_s: &Scenario, _w: &mut Problems) {}
+
     // ---- Declarations the fast paths are derived from.
 
     /// The most cents it can take off one order in scenario `s`, or `None` if it never gives a
@@ -173,6 +178,11 @@ macro_rules! registry {
         /// Range checks of every mechanism, in registry order.
         pub fn check(s: &Scenario, p: &mut Problems) {
             $(<$state>::check(s, p);)*
+        }
+
+        /// Lints of every mechanism, in registry order.
+        pub fn lint(s: &Scenario, w: &mut Problems) {
+            $(<$state>::lint(s, w);)*
         }
 
         /// Every mechanism's discounts stacked: the most cents any offer can take off, or

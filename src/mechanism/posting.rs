@@ -110,6 +110,27 @@ impl Mechanism for State {
         p.day_window("posting_policy", pp.start_day, pp.end_day);
     }
 
+    fn lint(s: &Scenario, w: &mut Problems) {
+        let Some(pp) = &s.posting_policy else {
+            return;
+        };
+        let b = &s.behaviour.p_buy;
+        if pp.promo_share > 0.0 {
+            w.silent_channel(
+                "behaviour.p_buy.group",
+                b.group,
+                "promotional group posts never make anybody buy",
+            );
+        }
+        if pp.promo_share < 1.0 {
+            w.silent_channel(
+                "behaviour.p_buy.operator",
+                b.operator,
+                "brand-content posts never make anybody buy",
+            );
+        }
+    }
+
     fn calendar(r: &mut Replicate<'_>) {
         Self::post(r);
     }

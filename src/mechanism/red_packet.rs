@@ -153,6 +153,17 @@ impl Mechanism for State {
         p.window("red_packet", r);
     }
 
+    fn lint(s: &Scenario, w: &mut Problems) {
+        if let Some(r) = &s.red_packet {
+            w.budget_below(
+                "red_packet.budget_cents",
+                r.budget_cents,
+                r.total_cents,
+                "packet",
+            );
+        }
+    }
+
     fn start_day(&mut self) {
         self.yesterday = std::mem::take(&mut self.today);
     }

@@ -148,6 +148,18 @@ impl Mechanism for State {
         p.window("referral", r);
     }
 
+    fn lint(s: &Scenario, w: &mut Problems) {
+        if let Some(r) = &s.referral {
+            let first = r.inviter_reward_cents.max(r.invitee_discount_cents).max(1);
+            w.budget_below(
+                "referral.budget_cents",
+                r.budget_cents,
+                first,
+                "reward or discount",
+            );
+        }
+    }
+
     fn discount_bound(s: &Scenario) -> Option<i64> {
         s.referral.as_ref().map(|r| r.invitee_discount_cents)
     }

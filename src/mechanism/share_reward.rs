@@ -72,6 +72,12 @@ impl Mechanism for State {
         }
     }
 
+    fn lint(s: &Scenario, w: &mut Problems) {
+        if let Some(r) = &s.share_reward {
+            w.percent_like_fraction("share_reward.rebate_pct", r.rebate_pct);
+        }
+    }
+
     fn start_day(&mut self) {
         self.rewarded_today = 0;
     }

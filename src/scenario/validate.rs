@@ -365,6 +365,48 @@ pub fn compliance_flags(s: &Scenario) -> Vec<String> {
 pub struct Problems(Vec<(String, String)>);
 
 impl Problems {
+    /// The problems found, in the order found.
+    pub fn into_vec(self) -> Vec<(String, String)> {
+        self.0
+    }
+
+    /// A warning under `key` if `pct` looks like a fraction given where a percentage is asked
+    /// (`0.3` for 30%).
+    pub fn percent_like_fraction(&mut self, key: &str, pct: f64) {
+        if pct > 0.0 && pct < 1.0 {
+            self.add(
+                key,
+                format!(
+                    "is {pct}, i.e. {pct}% (this key is a percentage); if you meant {}%, write {}",
+                    pct * 100.0,
+                    pct * 100.0
+                ),
+            );
+        }
+    }
+
+    /// A warning under `key` if the channel probability `p` is 0 while `what` relies on it.
+    pub fn silent_channel(&mut self, key: &str, p: f64, what: &str) {
+        if p == 0.0 {
+            self.add(
+                key,
+                format!("is 0 (the default), so {what}; set it, e.g. {key} = 0.05"),
+            );
+        }
+    }
+
+    /// A warning under `key` if `budget` cannot pay one event costing `each`.
+    pub fn budget_below(&mut self, key: &str, budget: Option<i64>, each: i64, what: &str) {
+        if let Some(b) = budget
+            && b < each
+        {
+            self.add(
+                key,
+                format!("{b} cannot pay one {what} ({each} cents), so the scheme never acts"),
+            );
+        }
+    }
+
     /// See the module doc: one problem under `key` if the check fails.
     pub fn add(&mut self, key: &str, message: String) {
         self.0.push((key.to_string(), message));

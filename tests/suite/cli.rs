@@ -273,3 +273,31 @@ fn graph_generate_and_describe_round_trip() {
         .assert()
         .code(2);
 }
+
+/// `validate` prints lints as warnings and exits 0, or 2 with `--deny-warnings`; it takes
+/// `--set` like `run`.
+#[test]
+fn validate_warns_on_lints_and_takes_set() {
+    let file = scenarios().join("quickstart.toml");
+    fission()
+        .args(["validate", file.to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(predicate::str::is_empty());
+    let cheap = ["--set", "product.list_price_cents=99"];
+    fission()
+        .args(["validate", file.to_str().unwrap()])
+        .args(cheap)
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("warning: ").and(predicate::str::contains(
+                "product.list_price_cents is 99 cents",
+            )),
+        );
+    fission()
+        .args(["validate", file.to_str().unwrap(), "--deny-warnings"])
+        .args(cheap)
+        .assert()
+        .code(2);
+}

@@ -5,6 +5,7 @@ mod experiments;
 mod fuzz;
 mod incentives;
 mod invariants;
+mod lints;
 mod reference;
 mod safety;
 mod schemes;

@@ -298,6 +298,27 @@ impl Mechanism for State {
         p.window("group_buy", g);
     }
 
+    fn lint(s: &Scenario, w: &mut Problems) {
+        let Some(g) = &s.group_buy else {
+            return;
+        };
+        w.silent_channel(
+            "behaviour.p_buy.team",
+            s.behaviour.p_buy.team,
+            "no invited friend ever joins a team (teams fill from strangers only)",
+        );
+        w.percent_like_fraction("group_buy.discount_pct", g.discount_pct);
+        let team = group_discount(s.product.list_price_cents, g.discount_pct)
+            * i64::from(g.team_size)
+            + g.success_bonus_cents;
+        w.budget_below(
+            "group_buy.budget_cents",
+            g.budget_cents,
+            team,
+            "team reservation",
+        );
+    }
+
     fn discount_bound(s: &Scenario) -> Option<i64> {
         let g = s.group_buy.as_ref()?;
         Some(group_discount(s.product.list_price_cents, g.discount_pct))

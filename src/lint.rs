@@ -1,0 +1,92 @@
+//! Lints: scenarios that pass every check but are probably not what the analyst meant — a
+//! scheme whose channel converts nobody, a budget that cannot pay one event, a fraction where a
+//! percentage is asked, a price under one yuan, a sweep key that switches a scheme on, a variant
+//! identical to its baseline. They are warnings: `fission validate` prints them and exits 0, or 2
+//! with `--deny-warnings`.
+
+use crate::experiment::Experiment;
+use crate::scenario::Scenario;
+use crate::scenario::validate::Problems;
+
+/// The lints of one arm's scenario, as `(dotted key, message)`.
+pub fn scenario(s: &Scenario) -> Vec<(String, String)> {
+    let mut w = Problems::default();
+    if s.product.list_price_cents < 100 {
+        w.add(
+            "product.list_price_cents",
+            format!(
+                "is {} cents ({}{:.2}); money keys are in cents (1/100 of the currency unit): \
+                 ¥99 is 9900",
+                s.product.list_price_cents,
+                s.product.currency,
+                s.product.list_price_cents as f64 / 100.0
+            ),
+        );
+    }
+    crate::mechanism::lint(s, &mut w);
+    w.into_vec()
+}
+
+/// Every lint of the experiment, one line each (`file: [arm: ]key: message`), each distinct
+/// message once.
+pub fn experiment(exp: &Experiment) -> Vec<String> {
+    let file = exp.path.display();
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |line: String| {
+        if !out.contains(&line) {
+            out.push(line);
+        }
+    };
+    for arm in &exp.arms {
+        for (key, message) in scenario(&arm.loaded.scenario) {
+            let line = format!("{file}: {key} {message}");
+            let line = if exp.arms.len() > 1 && !line_in_base(exp, &key, &message) {
+                format!("{file}: arm {}: {key} {message}", arm.label())
+            } else {
+                line
+            };
+            push(line);
+        }
+    }
+    // A sweep key of a table the base lacks switches that scheme on in every sweep arm.
+    // (The file's own tables: every arm already has the sweep point applied.)
+    let base_table = exp.text.parse::<toml::Table>().ok();
+    for key in &exp.axes {
+        let table = key.split('.').next().unwrap_or(key);
+        let set_here = exp.sets.iter().any(|s| s.starts_with(&format!("{table}.")));
+        let absent = !set_here
+            && base_table
+                .as_ref()
+                .and_then(|t| t.get(table))
+                .is_none_or(|v| v.as_array().is_some_and(Vec::is_empty));
+        if absent {
+            push(format!(
+                "{file}: sweep.axes: `{key}` is in `[{table}]`, which the base scenario does not \
+                 have, so the sweep switches that scheme on at every point (with defaults for \
+                 its other keys); add a `[{table}]` table to the base to say what it should be"
+            ));
+        }
+    }
+    // A variant that changes nothing.
+    for (i, arm) in exp.arms.iter().enumerate().skip(1) {
+        let twin = exp.arms[..i]
+            .iter()
+            .find(|b| b.point == arm.point && b.loaded.scenario == arm.loaded.scenario);
+        if let Some(b) = twin {
+            push(format!(
+                "{file}: variants.{}: resolves to exactly the scenario of `{}`, so its \
+                 comparison can only show 0",
+                arm.variant,
+                b.label()
+            ));
+        }
+    }
+    out
+}
+
+/// Does the base arm raise the same lint (so it is not specific to one arm)?
+fn line_in_base(exp: &Experiment, key: &str, message: &str) -> bool {
+    scenario(&exp.arms[0].loaded.scenario)
+        .iter()
+        .any(|(k, m)| k == key && m == message)
+}

@@ -162,7 +162,8 @@ fn open_tables(
     no_daily: bool,
 ) -> Result<ArmTables> {
     let id_header = id_header(exp);
-    let ids: Vec<Vec<String>> = exp.arms.iter().map(|a| arm_id(exp, a)).collect();
+    let run = run_id(exp);
+    let ids: Vec<Vec<String>> = exp.arms.iter().map(|a| arm_id(exp, &run, a)).collect();
     let parts: Vec<tables::Parts> = (0..exp.arms.len())
         .map(|i| {
             (
@@ -323,9 +324,10 @@ fn half_width(exp: &Experiment, tables: &[Tables], a: usize, metric: &str) -> f6
     }
 }
 
-/// The identity columns: `variant`, and with a sweep `point` and `param.<key>` per swept key.
+/// The identity columns: `run_id`, `variant`, and with a sweep `point` and `param.<key>` per
+/// swept key.
 fn id_header(exp: &Experiment) -> Vec<String> {
-    let mut h = vec!["variant".to_string()];
+    let mut h = vec!["run_id".to_string(), "variant".to_string()];
     if !exp.axes.is_empty() {
         h.push("point".into());
         h.extend(exp.axes.iter().map(|k| format!("param.{k}")));
@@ -333,9 +335,21 @@ fn id_header(exp: &Experiment) -> Vec<String> {
     h
 }
 
+/// Which run a row came from, so that tables of several output folders stacked together stay
+/// apart: a hash of every arm's resolved scenario (defaults filled in, `--set` and sweep points
+/// applied) and the fission version. The same inputs give the same id, as they give the same
+/// rows; a comment or a file name does not change it.
+pub fn run_id(exp: &Experiment) -> String {
+    let mut text = format!("fission {}\n", env!("CARGO_PKG_VERSION"));
+    for arm in &exp.arms {
+        text.push_str(&toml::to_string(&arm.loaded.scenario).unwrap_or_default());
+    }
+    hex(fnv1a(text.as_bytes()))
+}
+
 /// The identity values of `arm` under [`id_header`].
-fn arm_id(exp: &Experiment, arm: &Arm) -> Vec<String> {
-    let mut id = vec![arm.variant.clone()];
+fn arm_id(exp: &Experiment, run: &str, arm: &Arm) -> Vec<String> {
+    let mut id = vec![run.to_string(), arm.variant.clone()];
     if !exp.axes.is_empty() {
         id.push(arm.point.map_or(String::new(), |p| p.to_string()));
         for key in &exp.axes {
@@ -405,6 +419,7 @@ fn manifest(
         version: env!("CARGO_PKG_VERSION").into(),
         name: s.name.clone(),
         question: s.description.clone(),
+        run_id: run_id(exp),
         currency: s.product.currency.clone(),
         command: options.command.clone(),
         scenario_file: exp.path.display().to_string(),

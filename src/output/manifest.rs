@@ -33,6 +33,9 @@ pub struct Manifest {
     pub name: String,
     /// The scenario's `description`: the question the report answers (empty if none).
     pub question: String,
+    /// The `run_id` column of every table: which run a row came from.
+    #[serde(default)]
+    pub run_id: String,
     /// The currency symbol of money in the report and charts (`product.currency`).
     #[serde(default = "crate::scenario::schema::defaults::currency")]
     pub currency: String,

@@ -54,12 +54,24 @@ fn run_writes_every_output() {
     }
     let runs = std::fs::read_to_string(out.join("runs.csv")).unwrap();
     let header: Vec<&str> = runs.lines().next().unwrap().split(',').collect();
-    assert_eq!(&header[..3], ["variant", "replicate", "customers"]);
+    assert_eq!(
+        &header[..4],
+        ["run_id", "variant", "replicate", "customers"]
+    );
     assert_eq!(runs.lines().count(), 13);
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
-    assert!(summary.starts_with(
-        "variant,metric,n,mean,sd,se,ci95_low,ci95_high,p05,p50,p95\nbase,customers,12,"
-    ));
+    let (header, first) = summary.split_once('\n').unwrap();
+    assert_eq!(
+        header,
+        "run_id,variant,metric,n,mean,sd,se,ci95_low,ci95_high,p05,p50,p95"
+    );
+    assert!(
+        first
+            .split_once(',')
+            .unwrap()
+            .1
+            .starts_with("base,customers,12,")
+    );
     let daily = std::fs::read_to_string(out.join("daily.csv")).unwrap();
     assert_eq!(daily.lines().count(), 1 + 12 * 41);
     let manifest: serde_json::Value =

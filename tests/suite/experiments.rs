@@ -26,12 +26,21 @@ fn read(dir: &Path, file: &str) -> String {
     std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
-/// `file`'s rows of `variant`, without the variant column.
+/// `file`'s rows of `variant`, without the `run_id` and variant columns.
 fn rows_of(dir: &Path, file: &str, variant: &str) -> Vec<String> {
     read(dir, file)
         .lines()
-        .filter_map(|l| l.strip_prefix(&format!("{variant},")).map(String::from))
+        .filter_map(|l| {
+            let (_run, rest) = l.split_once(',')?;
+            rest.strip_prefix(&format!("{variant},")).map(String::from)
+        })
         .collect()
+}
+
+/// The rank and arm of ranking.csv's first row (`rank,run_id,variant,…`).
+fn top_ranked(ranking: &str) -> (String, String) {
+    let fields: Vec<&str> = ranking.lines().nth(1).unwrap().split(',').collect();
+    (fields[0].to_string(), fields[2].to_string())
 }
 
 fn column(dir: &Path, file: &str, name: &str) -> Vec<String> {
@@ -263,7 +272,7 @@ fn sweeps_add_param_columns_cross_variants_and_draw_response_curves() {
     run(&out, &file, &[]);
     let header = read(&out, "runs.csv").lines().next().unwrap().to_string();
     assert!(
-        header.starts_with("variant,point,param.behaviour.p_buy.friend,replicate,"),
+        header.starts_with("run_id,variant,point,param.behaviour.p_buy.friend,replicate,"),
         "{header}"
     );
     let values = column(&out, "summary.csv", "param.behaviour.p_buy.friend");
@@ -356,9 +365,9 @@ fn lower_churn_is_better_on_final_churned() {
     let p: f64 = row[at("p_better")].parse().unwrap();
     assert!(p > 0.5, "P(better) of lower churn on final_churned = {p}");
     let ranking = read(&out, "ranking.csv");
-    let first = ranking.lines().nth(1).unwrap();
-    assert!(
-        first.starts_with("1,retain,"),
+    assert_eq!(
+        top_ranked(&ranking),
+        ("1".into(), "retain".into()),
         "the lower-churn variant ranks first: {ranking}"
     );
     // An override turns the direction around.
@@ -369,8 +378,9 @@ fn lower_churn_is_better_on_final_churned() {
     .unwrap();
     run(&out, &file, &[]);
     let ranking = read(&out, "ranking.csv");
-    assert!(
-        ranking.lines().nth(1).unwrap().starts_with("1,base,"),
+    assert_eq!(
+        top_ranked(&ranking),
+        ("1".into(), "base".into()),
         "{ranking}"
     );
 }

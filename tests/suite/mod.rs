@@ -6,6 +6,7 @@ mod fuzz;
 mod incentives;
 mod invariants;
 mod lints;
+mod outputs;
 mod reference;
 mod safety;
 mod schemes;

@@ -117,6 +117,8 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
     }
 
     let f = Formatter::new(&m.currency);
+    let summary = Csv::read(&dir.join("summary.csv"))?;
+    key_results(&mut b, &summary, &f);
     let unit = Formatter::unit_of(&objective).unwrap_or(Unit::Ratio);
     let ranking = Csv::read(&dir.join("ranking.csv"))?;
     let comparison = Csv::read(&dir.join("comparison.csv"))?;
@@ -312,6 +314,75 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
             .into(),
     ));
     Ok(b)
+}
+
+/// The headline KPIs of the report's key-results table.
+const KEY_RESULTS: [&str; 10] = [
+    "customers",
+    "gmv_cents",
+    "net_cents",
+    "marketing_cost_cents",
+    "cac_cents",
+    "roi",
+    "k_factor",
+    "fission_ratio",
+    "repurchase_rate",
+    "retention_d30",
+];
+
+/// Most arms the key-results table shows side by side.
+const KEY_RESULT_ARMS: usize = 6;
+
+/// The key-results table: each headline KPI's mean and 95% interval per arm (the first arms of
+/// a large experiment; the ranking lists every arm on the objective).
+fn key_results(b: &mut Vec<Block>, summary: &Csv, f: &Formatter) {
+    let mut arms: Vec<(String, String)> = Vec::new();
+    for r in &summary.rows {
+        let id = summary.arm(r);
+        if !arms.iter().any(|(a, _)| a == &id) {
+            arms.push((id, summary.title(r)));
+        }
+    }
+    let shown = &arms[..arms.len().min(KEY_RESULT_ARMS)];
+    b.push(Block::Heading(2, "Key results".into()));
+    let mut header = vec!["metric".to_string()];
+    header.extend(shown.iter().map(|(_, t)| {
+        if shown.len() == 1 {
+            "mean [95% CI]".to_string()
+        } else {
+            t.clone()
+        }
+    }));
+    let rows = KEY_RESULTS
+        .iter()
+        .map(|metric| {
+            let unit = Formatter::unit_of(metric).unwrap_or(Unit::Ratio);
+            let mut row = vec![(*metric).to_string()];
+            for (id, _) in shown {
+                row.push(
+                    summary
+                        .rows
+                        .iter()
+                        .find(|r| &summary.arm(r) == id && summary.get(r, "metric") == *metric)
+                        .map_or(String::new(), |r| {
+                            estimate(summary, r, "mean", "ci95_low", "ci95_high", &|x| {
+                                f.value(unit, x)
+                            })
+                        }),
+                );
+            }
+            row
+        })
+        .collect();
+    b.push(Block::Table(header, rows));
+    if arms.len() > shown.len() {
+        b.push(Block::Para(format!(
+            "The first {} of {} arms; the ranking below lists every arm on the objective, and \
+             summary.csv every metric of every arm.",
+            shown.len(),
+            arms.len()
+        )));
+    }
 }
 
 /// `value [low, high]` from the columns of `row`, each shown with `show` (just the value where

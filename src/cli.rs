@@ -1,4 +1,5 @@
-//! The command line: `run`, `plot`, `validate`, `init`, `graph generate`, `graph describe`.
+//! The command line: `run`, `plot`, `validate`, `init`, `graph generate`, `graph describe`,
+//! `completions`, `man`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -50,10 +51,20 @@ enum Command {
         /// Where to write it.
         #[arg(default_value = "fission.toml")]
         path: PathBuf,
+        /// The starting point.
+        #[arg(long, value_enum, default_value_t = Template::Blank)]
+        template: Template,
     },
     /// Generate or describe a social graph.
     #[command(subcommand)]
     Graph(GraphCommand),
+    /// Print a shell completion script (e.g. `fission completions bash > ~/.local/share/bash-completion/completions/fission`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff; e.g. `fission man > fission.1 && man ./fission.1`).
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -199,8 +210,22 @@ pub fn execute(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Init { path } => {
-            write_whole(&path, &|_| false, &mut |w| w.write_all(STARTER.as_bytes()))?;
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "fission", &mut script);
+            say(String::from_utf8_lossy(&script).trim_end())
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut page)
+                .map_err(|e| Error::io("write", Path::new("<stdout>"), e))?;
+            say(String::from_utf8_lossy(&page).trim_end())
+        }
+        Command::Init { path, template } => {
+            let text = template.text();
+            write_whole(&path, &|_| false, &mut |w| w.write_all(text.as_bytes()))?;
             say(&format!(
                 "wrote {}; run it with: fission run {}",
                 path.display(),
@@ -338,5 +363,31 @@ fn say(text: &str) -> Result<()> {
 /// The first line written by `fission graph generate`: how a file it may replace starts.
 const GENERATED: &str = "# fission graph generate";
 
-/// The scenario `fission init` writes.
-const STARTER: &str = include_str!("../scenarios/quickstart.toml");
+/// The starting points `fission init --template` writes (`scenarios/templates/`), each with
+/// comments that make sense outside this repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Template {
+    /// A market, a product and word of mouth, nothing else.
+    Blank,
+    /// A two-sided referral reward with "invite 3, get a free order", against no program.
+    Referral,
+    /// Two-person group-buy teams at 25% off, against selling at list price.
+    GroupBuy,
+    /// Groups with a daily post, points and tiers, win-back coupons.
+    PrivateDomain,
+    /// Three KOLs against thirty KOCs with free product.
+    Kol,
+}
+
+impl Template {
+    /// The template's scenario text.
+    fn text(self) -> &'static str {
+        match self {
+            Template::Blank => include_str!("../scenarios/templates/blank.toml"),
+            Template::Referral => include_str!("../scenarios/templates/referral.toml"),
+            Template::GroupBuy => include_str!("../scenarios/templates/group_buy.toml"),
+            Template::PrivateDomain => include_str!("../scenarios/templates/private_domain.toml"),
+            Template::Kol => include_str!("../scenarios/templates/kol.toml"),
+        }
+    }
+}

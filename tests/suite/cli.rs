@@ -313,3 +313,45 @@ fn validate_warns_on_lints_and_takes_set() {
         .assert()
         .code(2);
 }
+
+/// Every `init --template` writes a scenario that validates without a lint, and refuses to
+/// overwrite.
+#[test]
+fn every_init_template_validates_without_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    for template in ["blank", "referral", "group-buy", "private-domain", "kol"] {
+        let path = dir.path().join(format!("{template}.toml"));
+        fission()
+            .args(["init", path.to_str().unwrap(), "--template", template])
+            .assert()
+            .success();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            !text.contains("cargo run"),
+            "{template}: repository-only advice"
+        );
+        fission()
+            .args(["validate", path.to_str().unwrap(), "--deny-warnings"])
+            .assert()
+            .success();
+        fission()
+            .args(["init", path.to_str().unwrap(), "--template", template])
+            .assert()
+            .code(2);
+    }
+}
+
+/// Shell completions and the manual page come from the same command definition.
+#[test]
+fn completions_and_man_page_are_generated() {
+    fission()
+        .args(["completions", "bash"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("fission").and(predicate::str::contains("validate")));
+    fission()
+        .args(["man"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH fission").and(predicate::str::contains("run")));
+}

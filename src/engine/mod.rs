@@ -209,6 +209,7 @@ impl<'a> Replicate<'a> {
         w.row.dau = sorted_union_len(&w.bought_today, &w.shared_today);
         w.row.stages = w.stage_counts;
         w.row.customers = w.customers.len() as u32;
+        w.row.budgets_out = hooks::budgets_out(&self.mechanisms);
         let n = w.graph.node_count();
         w.row.mean_fatigue = if n > 0 {
             w.total_fatigue / f64::from(n)

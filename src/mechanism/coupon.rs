@@ -201,6 +201,21 @@ impl State {
 }
 
 impl Mechanism for State {
+    const COST_LINE: Option<Scheme> = Some(Scheme::Coupon);
+
+    fn budget_cents(s: &Scenario) -> Option<i64> {
+        // Every schedule's budget, if every schedule has one.
+        if s.coupon.is_empty() {
+            return None;
+        }
+        s.coupon.iter().map(|c| c.budget_cents).sum::<Option<i64>>()
+    }
+
+    fn budget_out(&self) -> bool {
+        // Out once every schedule's budget is.
+        self.budgets.iter().all(Budget::exhausted)
+    }
+
     fn build(init: &Init<'_>) -> Option<Self> {
         let s = init.scenario;
         if s.coupon.is_empty() {

@@ -36,6 +36,7 @@ mod window;
 pub use window::{Budget, SchemeWindow};
 
 use crate::engine::{Offer, OfferQuery, Order, Replicate};
+use crate::model::ledger::Scheme;
 use crate::model::{Channel, Population};
 use crate::rng::{DayDraws, Draws};
 use crate::scenario::Scenario;
@@ -59,6 +60,9 @@ pub type Divert = fn(&mut Replicate<'_>, u32, Channel, u32);
 
 /// One mechanism: its state in a replicate (`Self`) and its hooks. Every hook is optional.
 pub trait Mechanism: Sized {
+    /// The ledger cost line its budget pays for, if it has a budget.
+    const COST_LINE: Option<Scheme> = None;
+
     /// Its state for one replicate, or `None` when the scenario does not configure it.
     fn build(init: &Init<'_>) -> Option<Self>;
 
@@ -69,6 +73,16 @@ pub trait Mechanism: Sized {
     /// converts nobody, a budget that cannot pay one event, `0.3` where 30% was meant), each a
     /// warning under its dotted key. `fission validate` prints them.
     fn lint(_s: &Scenario, _w: &mut Problems) {}
+
+    /// The money its budget holds in scenario `s` (`None`: no budget, or not configured).
+    fn budget_cents(_s: &Scenario) -> Option<i64> {
+        None
+    }
+
+    /// Has its budget run out (a refused event stopped it)?
+    fn budget_out(&self) -> bool {
+        false
+    }
 
     // ---- Declarations the fast paths are derived from.
 
@@ -195,6 +209,14 @@ macro_rules! registry {
             total
         }
 
+        /// The budget of cost line `line` in scenario `s`, if its mechanism has one.
+        pub fn budget_of(s: &Scenario, line: Scheme) -> Option<i64> {
+            $(if <$state>::COST_LINE == Some(line) {
+                return <$state>::budget_cents(s);
+            })*
+            None
+        }
+
         /// Does any mechanism make a friend's share convert receivers differently?
         pub fn receiver_dependent(s: &Scenario) -> bool {
             false $(|| <$state>::receiver_dependent(s))*
@@ -203,6 +225,17 @@ macro_rules! registry {
         /// The hooks, each calling every configured mechanism in registry order.
         pub(crate) mod hooks {
             use super::*;
+
+            /// The cost lines whose budget has run out, one bit per [`Scheme`].
+            pub fn budgets_out(m: &Mechanisms) -> u16 {
+                let mut bits = 0u16;
+                $(if let (Some(x), Some(line)) = (&m.$field, <$state>::COST_LINE)
+                    && x.budget_out()
+                {
+                    bits |= 1 << line as u16;
+                })*
+                bits
+            }
 
             pub fn start_day(m: &mut Mechanisms) {
                 $(if let Some(x) = &mut m.$field { x.start_day(); })*

@@ -126,6 +126,16 @@ impl State {
 }
 
 impl Mechanism for State {
+    const COST_LINE: Option<Scheme> = Some(Scheme::RedPacket);
+
+    fn budget_cents(s: &Scenario) -> Option<i64> {
+        s.red_packet.as_ref()?.budget_cents
+    }
+
+    fn budget_out(&self) -> bool {
+        self.budget.exhausted()
+    }
+
     fn build(init: &Init<'_>) -> Option<Self> {
         let cfg = init.scenario.red_packet.as_ref()?;
         Some(State {

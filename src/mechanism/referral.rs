@@ -117,6 +117,16 @@ impl State {
 }
 
 impl Mechanism for State {
+    const COST_LINE: Option<Scheme> = Some(Scheme::Referral);
+
+    fn budget_cents(s: &Scenario) -> Option<i64> {
+        s.referral.as_ref()?.budget_cents
+    }
+
+    fn budget_out(&self) -> bool {
+        self.budget.exhausted()
+    }
+
     fn build(init: &Init<'_>) -> Option<Self> {
         let cfg = init.scenario.referral.as_ref()?;
         Some(State {

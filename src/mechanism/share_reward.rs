@@ -53,6 +53,16 @@ impl State {
 }
 
 impl Mechanism for State {
+    const COST_LINE: Option<Scheme> = Some(Scheme::ShareReward);
+
+    fn budget_cents(s: &Scenario) -> Option<i64> {
+        s.share_reward.as_ref()?.budget_cents
+    }
+
+    fn budget_out(&self) -> bool {
+        self.budget.exhausted()
+    }
+
     fn build(init: &Init<'_>) -> Option<Self> {
         let cfg = init.scenario.share_reward.as_ref()?;
         Some(State {

@@ -354,6 +354,22 @@ pub const SCHEME: Metric = m(
     Lower,
     "each scheme's cost (its discounts plus its cash) for `referral`, `group_buy`, `share_reward`, `coupon`, `red_packet`, `points`, `commission`, `koc`; they sum to `discount_cents + incentive_cents`",
 );
+/// Share of each scheme's budget spent.
+pub const BUDGET_USED: Metric = m(
+    "budget_used_<scheme>",
+    Sc,
+    Share,
+    Higher,
+    "`scheme_<scheme>_cents / budget`: how much of the scheme's budget it spent (empty without a budget); an \"equal budget\" comparison is equal only where these are near 100%",
+);
+/// The day each scheme's budget ran out.
+pub const BUDGET_OUT_DAY: Metric = m(
+    "budget_out_day_<scheme>",
+    Sc,
+    Days,
+    Higher,
+    "first day at whose end the scheme's budget had stopped it (empty if it never ran out)",
+);
 /// Qualified referral invites.
 pub const QUALIFIED_INVITES: Metric = m(
     "qualified_invites",
@@ -564,6 +580,8 @@ pub const KPIS: &[Metric] = &[
     KOL,
     INCENTIVE,
     SCHEME,
+    BUDGET_USED,
+    BUDGET_OUT_DAY,
     QUALIFIED_INVITES,
     SPEND,
     NET,

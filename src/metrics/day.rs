@@ -31,6 +31,10 @@ pub struct DayRow {
     pub ledger: Ledger,
     /// Mean fatigue over all members at the end of the day.
     pub mean_fatigue: f64,
+    /// Cost lines whose budget has run out by the end of the day, one bit per
+    /// [`crate::model::ledger::Scheme`].
+    #[serde(default)]
+    pub budgets_out: u16,
 }
 
 impl DayRow {

@@ -204,6 +204,21 @@ impl RunSummary {
         for s in Scheme::ALL {
             put(&c::SCHEME, s.name(), some(scheme(s)));
         }
+        for s in Scheme::ALL {
+            let budget = crate::mechanism::budget_of(rep.scenario, s);
+            put(
+                &c::BUDGET_USED,
+                s.name(),
+                budget.and_then(|b| ratio(scheme(s), b as f64)),
+            );
+        }
+        for s in Scheme::ALL {
+            let out = rows
+                .iter()
+                .find(|r| r.budgets_out & (1 << s as u16) != 0)
+                .map(|r| f64::from(r.day));
+            put(&c::BUDGET_OUT_DAY, s.name(), out);
+        }
         put(&c::QUALIFIED_INVITES, "", some(f64::from(qualified)));
         put(&c::SPEND, "", some(total.spend_cents() as f64));
         put(&c::NET, "", some(total.net_cents() as f64));

@@ -119,6 +119,7 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
     let f = Formatter::new(&m.currency);
     let summary = Csv::read(&dir.join("summary.csv"))?;
     key_results(&mut b, &summary, &f);
+    budgets(&mut b, &summary, m.replicates);
     let unit = Formatter::unit_of(&objective).unwrap_or(Unit::Ratio);
     let ranking = Csv::read(&dir.join("ranking.csv"))?;
     let comparison = Csv::read(&dir.join("comparison.csv"))?;
@@ -383,6 +384,54 @@ fn key_results(b: &mut Vec<Block>, summary: &Csv, f: &Formatter) {
             arms.len()
         )));
     }
+}
+
+/// The budgets table: for every arm and scheme with a budget, the share spent and how often and
+/// when it ran out — "equal budget" arms are equal only where they spend it.
+fn budgets(b: &mut Vec<Block>, summary: &Csv, replicates: u64) {
+    let mut rows = Vec::new();
+    for r in summary
+        .rows
+        .iter()
+        .filter(|r| summary.get(r, "metric").starts_with("budget_used_"))
+    {
+        let Some(used) = summary.num(r, "mean") else {
+            continue;
+        };
+        let scheme = &summary.get(r, "metric")["budget_used_".len()..];
+        let arm = summary.arm(r);
+        let out = summary.rows.iter().find(|o| {
+            summary.arm(o) == arm && summary.get(o, "metric") == format!("budget_out_day_{scheme}")
+        });
+        let n_out = out.and_then(|o| summary.num(o, "n")).unwrap_or(0.0);
+        let day = out
+            .and_then(|o| summary.num(o, "mean"))
+            .filter(|_| n_out > 0.0)
+            .map_or("never".to_string(), |d| format!("day {d:.0} on average"));
+        rows.push(vec![
+            summary.title(r),
+            scheme.to_string(),
+            format!("{:.1}%", 100.0 * used),
+            format!("{n_out:.0} of {replicates}"),
+            day,
+        ]);
+    }
+    if rows.is_empty() {
+        return;
+    }
+    b.push(Block::Heading(2, "Budgets".into()));
+    b.push(Block::Table(
+        [
+            "arm",
+            "scheme",
+            "budget spent (mean)",
+            "replicates where it ran out",
+            "ran out",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    ));
 }
 
 /// `value [low, high]` from the columns of `row`, each shown with `show` (just the value where

@@ -220,3 +220,37 @@ fn roi_cac_and_ltv_follow_their_definitions_on_a_hand_computed_case() {
     assert_eq!(get("cac_kol_cents"), 1500.0);
     assert_eq!(get("ltv_cents"), -400.0);
 }
+
+/// Budget used and the day it ran out: ¥1 per qualified invite from a ¥2.50 budget pays two
+/// invites (200 of 250 cents = 80%) and the third stops the scheme; the day it stops is the first
+/// day whose row marks the budget out, and it stays out.
+#[test]
+fn budget_used_and_the_day_it_ran_out_are_reported() {
+    let text = "name = \"budget\"\ndays = 20\n[graph.erdos_renyi]\nn = 300\nmean_degree = 6.0\n\
+        [seeding]\ncount = 10\n[behaviour.p_buy]\nfriend = 0.3\n[share]\np_share = 1.0\n\
+        [referral]\ninviter_reward_cents = 100\nbudget_cents = 250\n";
+    let loaded = LoadedScenario::from_text(text, std::path::Path::new("b.toml"), &[]).unwrap();
+    let setup = Setup::new(loaded).unwrap();
+    for r in 0..5 {
+        let out = setup.run(r).unwrap();
+        let get = |k: &str| out.summary.get(k);
+        assert_eq!(get("scheme_referral_cents"), Some(200.0));
+        assert_eq!(get("budget_used_referral"), Some(0.8));
+        let day = get("budget_out_day_referral").expect("the budget ran out");
+        let bit = 1 << fission::model::ledger::Scheme::Referral as u16;
+        let first = out
+            .rows
+            .iter()
+            .position(|row| row.budgets_out & bit != 0)
+            .unwrap();
+        assert_eq!(day, f64::from(out.rows[first].day));
+        assert!(
+            out.rows[first..]
+                .iter()
+                .all(|row| row.budgets_out & bit != 0)
+        );
+        // Schemes without a budget report none.
+        assert_eq!(get("budget_used_group_buy"), None);
+        assert_eq!(get("budget_out_day_group_buy"), None);
+    }
+}

@@ -272,6 +272,16 @@ impl State {
 }
 
 impl Mechanism for State {
+    const COST_LINE: Option<Scheme> = Some(Scheme::GroupBuy);
+
+    fn budget_cents(s: &Scenario) -> Option<i64> {
+        s.group_buy.as_ref()?.budget_cents
+    }
+
+    fn budget_out(&self) -> bool {
+        self.budget.exhausted()
+    }
+
     fn build(init: &Init<'_>) -> Option<Self> {
         let g = init.scenario.group_buy.as_ref()?;
         Some(State {

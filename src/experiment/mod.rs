@@ -112,6 +112,23 @@ impl Experiment {
             Error::Input(format!("{}: `{key}`: {message}", path.display()))
         };
         let mut base = parse_table(text, path)?;
+        // `--set` reaches the experiment tables too (`compare.objective=customers`,
+        // `variants.referral.referral.budget_cents=500000`, `sweep.mode=lhs`); those overrides
+        // change the file's tables, every other one each arm's scenario.
+        let is_experiment = |set: &String| {
+            let key = set.split('=').next().unwrap_or("").trim();
+            EXPERIMENT_KEYS.contains(&key.split('.').next().unwrap_or(""))
+        };
+        for set in sets.iter().filter(|s| is_experiment(s)) {
+            crate::scenario::load::apply_set(&mut base, set).map_err(|e| match e {
+                Error::Input(m) => Error::Input(format!("{}: {m}", path.display())),
+                other => other,
+            })?;
+        }
+        let all_sets = sets;
+        let scenario_sets: Vec<String> =
+            sets.iter().filter(|s| !is_experiment(s)).cloned().collect();
+        let sets = scenario_sets.as_slice();
         let mut extra: Vec<Option<toml::Value>> =
             EXPERIMENT_KEYS.iter().map(|k| base.remove(*k)).collect();
         let compare: Compare = match extra[2].take() {
@@ -265,7 +282,7 @@ impl Experiment {
         let experiment = Self {
             path: path.to_path_buf(),
             text: text.to_string(),
-            sets: sets.to_vec(),
+            sets: all_sets.to_vec(),
             variants,
             overrides,
             axes,

@@ -414,3 +414,32 @@ fn the_seed_override_moves_random_sweep_points() {
     let five = points(&["--seed", "5", "--replicates", "2"]);
     assert_ne!(default, five, "--seed 5 draws other sweep points");
 }
+
+/// `--set` reaches the experiment tables: the objective, a variant's override and the sweep.
+#[test]
+fn set_reaches_compare_variants_and_sweep() {
+    let file = scenarios().join("compare_incentives.toml");
+    let sets = [
+        "compare.objective=customers".to_string(),
+        "variants.referral.referral.inviter_reward_cents=500".to_string(),
+        "days=20".to_string(),
+    ];
+    let exp = fission::experiment::Experiment::load(&file, &sets).unwrap();
+    assert_eq!(exp.compare.objective, "customers");
+    let referral = exp.arms.iter().find(|a| a.variant == "referral").unwrap();
+    let cfg = referral.loaded.scenario.referral.as_ref().unwrap();
+    assert_eq!(cfg.inviter_reward_cents, 500);
+    assert!(exp.arms.iter().all(|a| a.loaded.scenario.days == 20));
+    // A sweep's mode and size can be changed the same way.
+    let sweep = scenarios().join("sweep_posting_cadence.toml");
+    let exp = fission::experiment::Experiment::load(
+        &sweep,
+        &["sweep.mode=random".into(), "sweep.samples=3".into()],
+    )
+    .unwrap();
+    assert_eq!(
+        exp.arms.len(),
+        3,
+        "three random points of the one base variant"
+    );
+}

@@ -1,9 +1,10 @@
-//! Heatmap of a metric over two swept axes.
+//! Two-key sweeps: a heatmap of the mean objective on a grid, or a scatter of the points of a
+//! random or Latin-hypercube design.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::Chart;
+use super::{Axis, Chart};
 
 /// Mean of a metric on a grid of two swept keys.
 pub struct Heatmap {
@@ -15,6 +16,96 @@ pub struct Heatmap {
     pub y: (String, Vec<String>),
     /// `cells[yi][xi]`, `None` where no point was run.
     pub cells: Vec<Vec<Option<f64>>>,
+    /// How the cell values read (the objective's unit).
+    pub value: Axis,
+}
+
+/// A tick label from a swept value as written in the CSV, to 4 significant digits.
+fn short(label: &str) -> String {
+    label.parse::<f64>().map_or(label.to_string(), |x| {
+        format!("{}", format!("{x:.3e}").parse::<f64>().unwrap_or(x))
+    })
+}
+
+/// The colour of a value at `t` ∈ [0, 1] of the range: a viridis-like ramp, dark blue to yellow.
+fn ramp(t: f64) -> RGBColor {
+    RGBColor(
+        (68.0 + t * (253.0 - 68.0)) as u8,
+        (1.0 + t * (231.0 - 1.0)) as u8,
+        (84.0 + t * (37.0 - 84.0)) as u8,
+    )
+}
+
+/// A two-key sweep whose points do not form a grid (random or Latin-hypercube designs): each
+/// point a dot at its two swept values, coloured by the mean objective.
+pub struct Scatter {
+    /// Title.
+    pub title: String,
+    /// The two swept keys.
+    pub keys: (String, String),
+    /// `(x, y, mean objective)` per sweep point.
+    pub points: Vec<(f64, f64, f64)>,
+    /// How the objective reads.
+    pub value: Axis,
+}
+
+impl Chart for Scatter {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>
+    where
+        DB::ErrorType: 'static,
+    {
+        let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+        let span = |f: fn(&(f64, f64, f64)) -> f64| {
+            let lo = self.points.iter().map(f).fold(f64::INFINITY, f64::min);
+            let hi = self.points.iter().map(f).fold(f64::NEG_INFINITY, f64::max);
+            let pad = ((hi - lo).abs() * 0.05).max(1e-9);
+            if lo.is_finite() {
+                (lo - pad, hi + pad)
+            } else {
+                (0.0, 1.0)
+            }
+        };
+        let ((x0, x1), (y0, y1), (v0, v1)) = (span(|p| p.0), span(|p| p.1), span(|p| p.2));
+        let body = root.titled(&self.title, ("sans-serif", 24)).map_err(err)?;
+        let (plot, legend) = body.split_vertically(body.dim_in_pixel().1.saturating_sub(40));
+        let mut chart = ChartBuilder::on(&plot)
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(90)
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc(&self.keys.0)
+            .y_desc(&self.keys.1)
+            .x_label_formatter(&|x| short(&x.to_string()))
+            .y_label_formatter(&|y| short(&y.to_string()))
+            .draw()
+            .map_err(err)?;
+        for &(x, y, v) in &self.points {
+            let t = if v1 > v0 { (v - v0) / (v1 - v0) } else { 0.5 };
+            chart
+                .draw_series(std::iter::once(Circle::new((x, y), 6, ramp(t).filled())))
+                .map_err(err)?;
+        }
+        // The colour scale: low and high ends with their values.
+        let fmt = |v: f64| self.value.fmt.value(self.value.unit, v);
+        for (i, (t, text)) in [(0.0, fmt(v0)), (1.0, fmt(v1))].into_iter().enumerate() {
+            let x = 20 + 320 * i as i32;
+            legend
+                .draw(&Rectangle::new([(x, 10), (x + 16, 26)], ramp(t).filled()))
+                .map_err(err)?;
+            let label = if i == 0 { "lowest" } else { "highest" };
+            legend
+                .draw(&Text::new(
+                    format!("{label}: {text}"),
+                    (x + 22, 10),
+                    ("sans-serif", 16).into_font(),
+                ))
+                .map_err(err)?;
+        }
+        Ok(())
+    }
 }
 
 impl Chart for Heatmap {
@@ -38,7 +129,7 @@ impl Chart for Heatmap {
         let label = |v: &[String], t: f64| {
             let i = t.floor() as usize;
             if (t - t.floor() - 0.5).abs() < 0.26 {
-                v.get(i).cloned().unwrap_or_default()
+                v.get(i).map(|s| short(s)).unwrap_or_default()
             } else {
                 String::new()
             }
@@ -58,12 +149,7 @@ impl Chart for Heatmap {
             for (xi, cell) in row.iter().enumerate() {
                 let Some(v) = cell else { continue };
                 let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
-                // Viridis-like ramp from dark blue to yellow.
-                let fill = RGBColor(
-                    (68.0 + t * (253.0 - 68.0)) as u8,
-                    (1.0 + t * (231.0 - 1.0)) as u8,
-                    (84.0 + t * (37.0 - 84.0)) as u8,
-                );
+                let fill = ramp(t);
                 let (x, y) = (xi as f64, yi as f64);
                 chart
                     .draw_series(std::iter::once(Rectangle::new(
@@ -71,11 +157,7 @@ impl Chart for Heatmap {
                         fill.filled(),
                     )))
                     .map_err(err)?;
-                let text = if v.abs() >= 100.0 {
-                    format!("{v:.0}")
-                } else {
-                    format!("{v:.3}")
-                };
+                let text = self.value.fmt.tick(self.value.unit, (hi - lo).abs(), *v);
                 let ink = if t > 0.6 { BLACK } else { WHITE };
                 chart
                     .draw_series(std::iter::once(Text::new(

@@ -106,6 +106,9 @@ pub struct Axis {
     pub fmt: Formatter,
     /// Every value on the axis is a whole number (a swept integer key): label whole ticks only.
     pub integral: bool,
+    /// The axis carries `log10` of the values (a swept range spanning more than a decade): ticks
+    /// show the values themselves.
+    pub log: bool,
 }
 
 impl Axis {
@@ -115,6 +118,7 @@ impl Axis {
             unit,
             fmt: fmt.clone(),
             integral: false,
+            log: false,
         }
     }
 
@@ -131,7 +135,11 @@ impl Axis {
     /// The tick label formatter of an axis spanning `range`.
     pub fn ticks(&self, range: f64) -> impl Fn(&f64) -> String + '_ {
         move |x| {
-            if self.integral && (x - x.round()).abs() > 1e-9 {
+            if self.log {
+                let v = 10f64.powf(*x);
+                let shown: f64 = format!("{v:.2e}").parse().unwrap_or(v);
+                format!("{shown}")
+            } else if self.integral && (x - x.round()).abs() > 1e-9 {
                 String::new()
             } else if self.integral {
                 grouped(*x, 0)

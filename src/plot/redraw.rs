@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::bars::{Bar, Forest, ForestRow, Panel, Panels};
 use super::growth::{Lines, Series};
-use super::heatmap::Heatmap;
+use super::heatmap::{Heatmap, Scatter};
 use super::read::Csv;
 use super::{Axis, save};
 use crate::error::{Error, Result};
@@ -293,17 +293,42 @@ pub fn redraw(dir: &Path) -> Result<()> {
             })
             .filter(|s| !s.points.is_empty())
             .collect::<Vec<_>>();
+        let xs = || series.iter().flat_map(|s| &s.points).map(|p| p.0);
+        let (lo, hi) = (
+            xs().fold(f64::INFINITY, f64::min),
+            xs().fold(f64::NEG_INFINITY, f64::max),
+        );
+        // A range spanning more than a decade is drawn on a log axis.
+        let log = lo > 0.0 && hi / lo > 10.0;
+        let integral = xs().all(|x| x.fract() == 0.0);
+        let series: Vec<Series> = if log {
+            series
+                .into_iter()
+                .map(|s| Series {
+                    points: s
+                        .points
+                        .iter()
+                        .map(|p| (p.0.log10(), p.1, p.2, p.3))
+                        .collect(),
+                    ..s
+                })
+                .collect()
+        } else {
+            series
+        };
         if !series.is_empty() {
             save(
                 &plots.join("sweep"),
                 &Lines {
                     title: format!("{name} — {objective} by {}", axes[0]),
-                    x_label: axes[0].clone(),
+                    x_label: if log {
+                        format!("{} (log scale)", axes[0])
+                    } else {
+                        axes[0].clone()
+                    },
                     x_axis: Axis {
-                        integral: series
-                            .iter()
-                            .flat_map(|s| &s.points)
-                            .all(|p| p.0.fract() == 0.0),
+                        integral: integral && !log,
+                        log,
                         ..Axis::new(Unit::Ratio, &fmt)
                     },
                     y_label: objective.into(),
@@ -341,6 +366,23 @@ pub fn redraw(dir: &Path) -> Result<()> {
                 vals
             };
             let (xs, ys) = (sorted(0), sorted(1));
+            if xs.len() * ys.len() > 2 * cells.len() {
+                // Not a grid (random or Latin-hypercube points): a scatter, not a sparse heatmap.
+                let points = cells
+                    .iter()
+                    .filter_map(|c| Some((c.0.parse().ok()?, c.1.parse().ok()?, c.2)))
+                    .collect();
+                save(
+                    &plots.join(format!("heatmap_{v}")),
+                    &Scatter {
+                        title: format!("{name} — mean {objective}, variant {v}"),
+                        keys: (axes[0].clone(), axes[1].clone()),
+                        points,
+                        value: Axis::of(objective, &fmt),
+                    },
+                )?;
+                continue;
+            }
             let grid = ys
                 .iter()
                 .map(|y| {
@@ -364,6 +406,7 @@ pub fn redraw(dir: &Path) -> Result<()> {
                     x: (axes[0].clone(), xs),
                     y: (axes[1].clone(), ys),
                     cells: grid,
+                    value: Axis::of(objective, &fmt),
                 },
             )?;
         }

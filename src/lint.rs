@@ -41,7 +41,7 @@ pub fn experiment(exp: &Experiment) -> Vec<String> {
         for (key, message) in scenario(&arm.loaded.scenario) {
             let line = format!("{file}: {key} {message}");
             let line = if exp.arms.len() > 1 && !line_in_base(exp, &key, &message) {
-                format!("{file}: arm {}: {key} {message}", arm.label())
+                format!("{file}: variants.{}: {key} {message}", arm.variant)
             } else {
                 line
             };
@@ -67,17 +67,30 @@ pub fn experiment(exp: &Experiment) -> Vec<String> {
             ));
         }
     }
-    // A variant that changes nothing.
-    for (i, arm) in exp.arms.iter().enumerate().skip(1) {
-        let twin = exp.arms[..i]
+    // A variant that changes nothing (at some or every sweep point), once per variant.
+    for variant in exp.variants.iter().skip(1) {
+        let arms: Vec<&crate::experiment::Arm> =
+            exp.arms.iter().filter(|a| &a.variant == variant).collect();
+        let twins: Vec<String> = arms
             .iter()
-            .find(|b| b.point == arm.point && b.loaded.scenario == arm.loaded.scenario);
-        if let Some(b) = twin {
+            .filter_map(|arm| {
+                exp.arms
+                    .iter()
+                    .take_while(|b| !std::ptr::eq(*b, *arm))
+                    .find(|b| b.point == arm.point && b.loaded.scenario == arm.loaded.scenario)
+                    .map(|b| b.variant.clone())
+            })
+            .collect();
+        if let Some(twin) = twins.first() {
+            let where_ = if arms.len() > 1 {
+                format!(" at {} of its {} sweep points", twins.len(), arms.len())
+            } else {
+                String::new()
+            };
             push(format!(
-                "{file}: variants.{}: resolves to exactly the scenario of `{}`, so its \
-                 comparison can only show 0",
-                arm.variant,
-                b.label()
+                "{file}: variants.{variant}: resolves to exactly the scenario of `{twin}`{where_}, \
+                 so its comparison there can only show 0 (a sweep axis may override what the \
+                 variant changes)"
             ));
         }
     }

@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Axis, Chart, colour};
+use super::{Axis, Chart, FONT_FAMILY, colour};
 
 /// One bar: an arm's value with an optional interval.
 pub struct Bar {
@@ -46,7 +46,7 @@ impl Chart for Panels {
         DB::ErrorType: 'static,
     {
         let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-        let body = root.titled(&self.title, ("sans-serif", 24)).map_err(err)?;
+        let body = root.titled(&self.title, (FONT_FAMILY, 24)).map_err(err)?;
         let (body, legend) = body.split_vertically(body.dim_in_pixel().1.saturating_sub(36));
         // One legend for every panel: the arms in colour order.
         let mut arms: Vec<(usize, &str)> = Vec::new();
@@ -64,7 +64,7 @@ impl Chart for Panels {
                 .draw(&Text::new(
                     label.to_string(),
                     (x + 22, 10),
-                    ("sans-serif", 16).into_font(),
+                    (FONT_FAMILY, 16).into_font(),
                 ))
                 .map_err(err)?;
             x += 40 + 9 * label.chars().count() as i32;
@@ -95,7 +95,7 @@ impl Chart for Panels {
             };
             let pad = (hi - lo).max(1e-9) * 0.08;
             let mut chart = ChartBuilder::on(area)
-                .caption(&panel.title, ("sans-serif", 18))
+                .caption(&panel.title, (FONT_FAMILY, 18))
                 .margin(10)
                 .x_label_area_size(10)
                 .y_label_area_size(80)
@@ -103,6 +103,8 @@ impl Chart for Panels {
                 .map_err(err)?;
             chart
                 .configure_mesh()
+                .label_style((FONT_FAMILY, 12))
+                .axis_desc_style((FONT_FAMILY, 13))
                 .disable_x_mesh()
                 .disable_x_axis()
                 .y_label_formatter(&panel.axis.ticks(hi - lo))
@@ -181,7 +183,7 @@ impl Chart for Forest {
         let pad = (hi - lo).max(1e-9) * 0.08;
         let n = self.rows.len().max(1) as f64;
         let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, ("sans-serif", 24))
+            .caption(&self.title, (FONT_FAMILY, 24))
             .margin(16)
             .x_label_area_size(48)
             .y_label_area_size(170)
@@ -190,6 +192,8 @@ impl Chart for Forest {
         let labels: Vec<String> = self.rows.iter().map(|r| r.label.clone()).collect();
         chart
             .configure_mesh()
+            .label_style((FONT_FAMILY, 12))
+            .axis_desc_style((FONT_FAMILY, 13))
             .disable_y_mesh()
             .x_desc(self.axis.title(&self.x_label))
             .y_labels(self.rows.len() * 2 + 1)
@@ -238,7 +242,7 @@ impl Chart for Forest {
             .draw_series(std::iter::once(Text::new(
                 "thick: paired 95% interval   thin: unpaired",
                 (lo - pad * 0.5, n - 0.05),
-                ("sans-serif", 15).into_font(),
+                (FONT_FAMILY, 15).into_font(),
             )))
             .map_err(err)?;
         Ok(())

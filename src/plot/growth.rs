@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Axis, Chart, colour};
+use super::{Axis, Chart, FONT_FAMILY, colour};
 
 /// One line: `(x, mean, band low, band high)` points.
 pub struct Series {
@@ -61,7 +61,7 @@ impl Chart for Lines {
             y_max + pad.max(1e-9),
         );
         let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, ("sans-serif", 24))
+            .caption(&self.title, (FONT_FAMILY, 24))
             .margin(16)
             .x_label_area_size(48)
             .y_label_area_size(90)
@@ -70,6 +70,8 @@ impl Chart for Lines {
         let range = y_max - y_min;
         chart
             .configure_mesh()
+            .label_style((FONT_FAMILY, 12))
+            .axis_desc_style((FONT_FAMILY, 13))
             .x_desc(&self.x_label)
             .y_desc(self.y_axis.title(&self.y_label))
             .x_label_formatter(&self.x_axis.ticks(x_max - x_min))

@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Axis, Chart};
+use super::{Axis, Chart, FONT_FAMILY};
 
 /// Mean of a metric on a grid of two swept keys.
 pub struct Heatmap {
@@ -66,7 +66,7 @@ impl Chart for Scatter {
             }
         };
         let ((x0, x1), (y0, y1), (v0, v1)) = (span(|p| p.0), span(|p| p.1), span(|p| p.2));
-        let body = root.titled(&self.title, ("sans-serif", 24)).map_err(err)?;
+        let body = root.titled(&self.title, (FONT_FAMILY, 24)).map_err(err)?;
         let (plot, legend) = body.split_vertically(body.dim_in_pixel().1.saturating_sub(40));
         let mut chart = ChartBuilder::on(&plot)
             .margin(16)
@@ -76,6 +76,8 @@ impl Chart for Scatter {
             .map_err(err)?;
         chart
             .configure_mesh()
+            .label_style((FONT_FAMILY, 12))
+            .axis_desc_style((FONT_FAMILY, 13))
             .x_desc(&self.keys.0)
             .y_desc(&self.keys.1)
             .x_label_formatter(&|x| short(&x.to_string()))
@@ -100,7 +102,7 @@ impl Chart for Scatter {
                 .draw(&Text::new(
                     format!("{label}: {text}"),
                     (x + 22, 10),
-                    ("sans-serif", 16).into_font(),
+                    (FONT_FAMILY, 16).into_font(),
                 ))
                 .map_err(err)?;
         }
@@ -119,7 +121,7 @@ impl Chart for Heatmap {
         let lo = values().copied().fold(f64::INFINITY, f64::min);
         let hi = values().copied().fold(f64::NEG_INFINITY, f64::max);
         let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, ("sans-serif", 24))
+            .caption(&self.title, (FONT_FAMILY, 24))
             .margin(16)
             .x_label_area_size(48)
             .y_label_area_size(90)
@@ -136,6 +138,8 @@ impl Chart for Heatmap {
         };
         chart
             .configure_mesh()
+            .label_style((FONT_FAMILY, 12))
+            .axis_desc_style((FONT_FAMILY, 13))
             .disable_mesh()
             .x_desc(&self.x.0)
             .y_desc(&self.y.0)
@@ -163,7 +167,7 @@ impl Chart for Heatmap {
                     .draw_series(std::iter::once(Text::new(
                         text,
                         (x + 0.3, y + 0.55),
-                        ("sans-serif", 15).into_font().color(&ink),
+                        (FONT_FAMILY, 15).into_font().color(&ink),
                     )))
                     .map_err(err)?;
             }

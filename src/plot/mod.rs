@@ -23,6 +23,12 @@ pub use redraw::redraw;
 
 static FONT: Once = Once::new();
 
+/// The font family of every chart's text. PNGs are drawn with the embedded font registered under
+/// this name; an SVG names it as a CSS font list, so a viewer without the embedded font falls back
+/// to the CJK system fonts of macOS, Windows and Linux before a generic sans-serif.
+pub const FONT_FAMILY: &str = "Fission Sans SC, PingFang SC, Microsoft YaHei, Noto Sans CJK SC, \
+                               Source Han Sans SC, WenQuanYi Micro Hei, sans-serif";
+
 /// The embedded chart font (see the module doc).
 const FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/FissionSansSC.otf");
 
@@ -30,7 +36,10 @@ fn ensure_font() {
     FONT.call_once(|| {
         // The embedded font is valid (a test parses it); failure here would only mean plain
         // text without glyphs.
-        let _ = register_font("sans-serif", FontStyle::Normal, FONT_BYTES);
+        // Also as "sans-serif", the family plotters gives axis labels by default.
+        for family in [FONT_FAMILY, "sans-serif"] {
+            let _ = register_font(family, FontStyle::Normal, FONT_BYTES);
+        }
     });
 }
 
@@ -170,7 +179,7 @@ mod tests {
         let mut buffer = vec![255u8; 120 * 60 * 3];
         {
             let root = BitMapBackend::with_buffer(&mut buffer, (120, 60)).into_drawing_area();
-            root.draw_text(text, &("sans-serif", 40).into_font().color(&BLACK), (5, 5))
+            root.draw_text(text, &(FONT_FAMILY, 40).into_font().color(&BLACK), (5, 5))
                 .unwrap();
             root.present().unwrap();
         }

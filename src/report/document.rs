@@ -62,14 +62,16 @@ fn escape(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// The blocks as one HTML page, each chart's SVG read from under `dir` and inlined.
+/// The blocks as one HTML page, each chart's PNG read from under `dir` and embedded (a data URI),
+/// so the page is one self-contained file and its Chinese text shows on any machine: the PNG's
+/// glyphs are drawn with the embedded font, while an SVG's text needs the viewer's fonts.
 pub fn html(blocks: &[Block], dir: &Path) -> String {
     let mut s = String::from(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>fission report</title>\n<style>\
          body{font-family:sans-serif;max-width:1100px;margin:2em auto;line-height:1.4}\
          table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:3px 8px;text-align:left}\
          th{background:#eee}pre{background:#f5f5f5;padding:8px;overflow-x:auto}figure{margin:1em 0}\
-         svg{max-width:100%;height:auto}</style></head><body>\n",
+         img{max-width:100%;height:auto}</style></head><body>\n",
     );
     for b in blocks {
         match b {
@@ -98,12 +100,15 @@ pub fn html(blocks: &[Block], dir: &Path) -> String {
                 s.push_str("</table>\n");
             }
             Block::Image(path, caption) => {
-                let svg = std::fs::read_to_string(dir.join(path)).unwrap_or_default();
-                // Drop the XML declaration; the rest is valid inline SVG.
-                let svg = svg.find("<svg").map_or("", |i| &svg[i..]);
+                use base64::Engine;
+                let png = Path::new(path).with_extension("png");
+                let bytes = std::fs::read(dir.join(&png)).unwrap_or_default();
+                let data = base64::engine::general_purpose::STANDARD.encode(bytes);
                 let _ = writeln!(
                     s,
-                    "<figure>{svg}<figcaption>{}</figcaption></figure>",
+                    "<figure><img alt=\"{}\" src=\"data:image/png;base64,{data}\">\
+                     <figcaption>{}</figcaption></figure>",
+                    escape(caption),
                     escape(caption)
                 );
             }

@@ -37,14 +37,16 @@ pub fn experiment(exp: &Experiment) -> Vec<String> {
             out.push(line);
         }
     };
+    let base = scenario(&exp.arms[0].loaded.scenario);
     for arm in &exp.arms {
         for (key, message) in scenario(&arm.loaded.scenario) {
-            let line = format!("{file}: {key} {message}");
-            let line = if exp.arms.len() > 1 && !line_in_base(exp, &key, &message) {
-                format!("{file}: variants.{}: {key} {message}", arm.variant)
-            } else {
-                line
-            };
+            // A lint the base raises too is the file's, not one variant's.
+            let line =
+                if exp.arms.len() > 1 && !base.iter().any(|(k, m)| *k == key && *m == message) {
+                    format!("{file}: variants.{}: {key} {message}", arm.variant)
+                } else {
+                    format!("{file}: {key} {message}")
+                };
             push(line);
         }
     }
@@ -95,11 +97,4 @@ pub fn experiment(exp: &Experiment) -> Vec<String> {
         }
     }
     out
-}
-
-/// Does the base arm raise the same lint (so it is not specific to one arm)?
-fn line_in_base(exp: &Experiment, key: &str, message: &str) -> bool {
-    scenario(&exp.arms[0].loaded.scenario)
-        .iter()
-        .any(|(k, m)| k == key && m == message)
 }

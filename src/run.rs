@@ -92,7 +92,8 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
         )
     };
 
-    let mut arm_tables = open_tables(&exp, &dir, &columns, limits.no_daily)?;
+    let run = run_id(&exp);
+    let mut arm_tables = open_tables(&exp, &run, &dir, &columns, limits.no_daily)?;
     let sim_start = Instant::now();
     let (done, stopped) = simulate(
         &exp,
@@ -118,6 +119,7 @@ pub fn run(path: &Path, options: &RunOptions, progress: &dyn Fn(u64, u64)) -> Re
         .map_or(0.0, |s| s.mean);
     let manifest = manifest(
         &exp,
+        &run,
         &setups,
         options,
         &resolved,
@@ -157,13 +159,13 @@ struct ArmTables {
 /// Starts every arm's tables in the staging folder `dir`.
 fn open_tables(
     exp: &Experiment,
+    run: &str,
     dir: &OutputDir,
     columns: &[String],
     no_daily: bool,
 ) -> Result<ArmTables> {
     let id_header = id_header(exp);
-    let run = run_id(exp);
-    let ids: Vec<Vec<String>> = exp.arms.iter().map(|a| arm_id(exp, &run, a)).collect();
+    let ids: Vec<Vec<String>> = exp.arms.iter().map(|a| arm_id(exp, run, a)).collect();
     let parts: Vec<tables::Parts> = (0..exp.arms.len())
         .map(|i| {
             (
@@ -373,6 +375,7 @@ fn arm_id(exp: &Experiment, run: &str, arm: &Arm) -> Vec<String> {
 )]
 fn manifest(
     exp: &Experiment,
+    run: &str,
     setups: &[Setup],
     options: &RunOptions,
     resolved: &str,
@@ -419,7 +422,7 @@ fn manifest(
         version: env!("CARGO_PKG_VERSION").into(),
         name: s.name.clone(),
         question: s.description.clone(),
-        run_id: run_id(exp),
+        run_id: run.to_string(),
         currency: s.product.currency.clone(),
         command: options.command.clone(),
         scenario_file: exp.path.display().to_string(),

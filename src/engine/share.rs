@@ -88,7 +88,10 @@ impl Replicate<'_> {
             // has not bought: no mechanism is receiver-dependent here, and elasticity is
             // constant); the offer to the first such friend bounds the jumps, and each candidate
             // is accepted with p_now / bound in case a budget ran out during this share.
-            let prospect = friends.iter().find(|&&f| !self.world.is_customer(f));
+            let prospect = self
+                .prices
+                .then(|| friends.iter().find(|&&f| !self.world.is_customer(f)))
+                .flatten();
             let bound_discount =
                 prospect.map_or(0, |&f| self.offer(f, Channel::Friend, true, false).total());
             let (bound, ln_bound) = if bound_discount == 0 {

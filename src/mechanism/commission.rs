@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Budget, Init, Mechanism, SchemeWindow};
+use super::{Budget, Init, Mechanism};
 use crate::engine::{Order, Replicate};
 use crate::model::ledger::Scheme;
 use crate::model::member::NONE;
@@ -50,8 +50,8 @@ pub struct State {
 impl State {
     /// The scheme's config, if it runs today (inside its window, budget not exhausted).
     fn today<'s>(&self, r: &Replicate<'s>) -> Option<&'s Commission> {
-        let cfg = r.world.scenario.commission.as_ref()?;
-        (cfg.runs_on(r.world.day) && !self.budget.exhausted()).then_some(cfg)
+        self.budget
+            .running(r.world.scenario.commission.as_ref(), r.world.day)
     }
 
     /// Books the payouts due by today, as far as the budget goes.

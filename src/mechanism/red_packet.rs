@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Budget, Init, Mechanism, SchemeWindow};
+use super::{Budget, Init, Mechanism};
 use crate::engine::{Order, Replicate};
 use crate::model::ledger::Scheme;
 use crate::model::{Channel, Stage};
@@ -184,12 +184,12 @@ impl Mechanism for State {
 
     /// An order (not a seed's) while the scheme runs queues a packet for tomorrow.
     fn on_order(r: &mut Replicate<'_>, order: &Order) {
-        let cfg = config(r);
-        let st = r.state::<Self>();
+        let running = r
+            .state::<Self>()
+            .budget
+            .running(r.world.scenario.red_packet.as_ref(), r.world.day);
         if order.channel != Channel::Seed
-            && (order.first || cfg.trigger == RedPacketTrigger::Purchase)
-            && cfg.runs_on(r.world.day)
-            && !st.budget.exhausted()
+            && running.is_some_and(|cfg| order.first || cfg.trigger == RedPacketTrigger::Purchase)
         {
             r.state_mut::<Self>().today.push(order.buyer);
         }

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Budget, Init, Mechanism, SchemeWindow};
+use super::{Budget, Init, Mechanism};
 use crate::engine::{Offer, OfferQuery, Order, Replicate};
 use crate::model::Channel;
 use crate::model::ledger::Scheme;
@@ -82,8 +82,8 @@ pub struct State {
 impl State {
     /// The scheme's config, if it runs today (inside its window, budget not exhausted).
     fn today<'s>(&self, r: &Replicate<'s>) -> Option<&'s Referral> {
-        let cfg = r.world.scenario.referral.as_ref()?;
-        (cfg.runs_on(r.world.day) && !self.budget.exhausted()).then_some(cfg)
+        self.budget
+            .running(r.world.scenario.referral.as_ref(), r.world.day)
     }
 
     /// The discount an invitee gets on a first order through an invite right now (0 if none or

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Budget, Init, Mechanism, SchemeWindow};
+use super::{Budget, Init, Mechanism};
 use crate::engine::{Order, Replicate};
 use crate::model::ledger::Scheme;
 use crate::scenario::Scenario;
@@ -47,8 +47,8 @@ pub struct State {
 impl State {
     /// The scheme's config, if it runs today (inside its window, budget not exhausted).
     fn today<'s>(&self, r: &Replicate<'s>) -> Option<&'s ShareReward> {
-        let cfg = r.world.scenario.share_reward.as_ref()?;
-        (cfg.runs_on(r.world.day) && !self.budget.exhausted()).then_some(cfg)
+        self.budget
+            .running(r.world.scenario.share_reward.as_ref(), r.world.day)
     }
 }
 

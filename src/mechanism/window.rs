@@ -52,6 +52,12 @@ impl Budget {
         self.exhausted
     }
 
+    /// `cfg`, the scheme this budget pays for, if it runs on `day`: configured, inside its day
+    /// window, and not stopped by this budget (the one "is the scheme running today" rule).
+    pub fn running<'s, W: SchemeWindow>(&self, cfg: Option<&'s W>, day: u32) -> Option<&'s W> {
+        cfg.filter(|c| c.runs_on(day) && !self.exhausted)
+    }
+
     /// Could `cents` be spent now (without spending it)?
     pub fn can_spend(&self, cents: i64) -> bool {
         !self.exhausted && self.remaining.is_none_or(|r| r >= cents)

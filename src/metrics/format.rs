@@ -44,6 +44,13 @@ pub fn grouped(x: f64, decimals: usize) -> String {
     if negative { format!("-{out}") } else { out }
 }
 
+/// `x` rounded to `digits` significant digits (`significant(6737430.1234, 4)` = 6737000).
+pub fn significant(x: f64, digits: usize) -> f64 {
+    format!("{:.*e}", digits.saturating_sub(1), x)
+        .parse()
+        .unwrap_or(x)
+}
+
 impl Formatter {
     /// A formatter for `currency`.
     pub fn new(currency: &str) -> Self {

@@ -53,7 +53,7 @@ pub fn number(x: Option<f64>) -> String {
             let v = if v.fract() == 0.0 && v.abs() < 1e15 {
                 v
             } else {
-                format!("{v:.9e}").parse().unwrap_or(v)
+                crate::metrics::format::significant(v, 10)
             };
             let text = format!("{v}");
             if text.contains(['.', 'e', 'i', 'N']) {

@@ -5,6 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{Axis, Chart, FONT_FAMILY};
+use crate::metrics::format::significant;
 
 /// Mean of a metric on a grid of two swept keys.
 pub struct Heatmap {
@@ -22,9 +23,9 @@ pub struct Heatmap {
 
 /// A tick label from a swept value as written in the CSV, to 4 significant digits.
 fn short(label: &str) -> String {
-    label.parse::<f64>().map_or(label.to_string(), |x| {
-        format!("{}", format!("{x:.3e}").parse::<f64>().unwrap_or(x))
-    })
+    label
+        .parse::<f64>()
+        .map_or(label.to_string(), |x| significant(x, 4).to_string())
 }
 
 /// The colour of a value at `t` ∈ [0, 1] of the range: a viridis-like ramp, dark blue to yellow.

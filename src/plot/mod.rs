@@ -18,7 +18,7 @@ use plotters::style::{FontStyle, register_font};
 
 use crate::error::{Error, Result};
 use crate::metrics::catalog::Unit;
-use crate::metrics::format::{Formatter, grouped};
+use crate::metrics::format::{Formatter, grouped, significant};
 pub use redraw::redraw;
 
 static FONT: Once = Once::new();
@@ -145,9 +145,7 @@ impl Axis {
     pub fn ticks(&self, range: f64) -> impl Fn(&f64) -> String + '_ {
         move |x| {
             if self.log {
-                let v = 10f64.powf(*x);
-                let shown: f64 = format!("{v:.2e}").parse().unwrap_or(v);
-                format!("{shown}")
+                significant(10f64.powf(*x), 3).to_string()
             } else if self.integral && (x - x.round()).abs() > 1e-9 {
                 String::new()
             } else if self.integral {

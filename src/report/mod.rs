@@ -124,13 +124,13 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
     let ranking = Csv::read(&dir.join("ranking.csv"))?;
     let comparison = Csv::read(&dir.join("comparison.csv"))?;
     b.push(Block::Heading(2, format!("Ranking by {objective}")));
-    let title_of = |id: &str| {
-        ranking
-            .rows
-            .iter()
-            .find(|r| ranking.arm(r) == id)
-            .map_or(id.to_string(), |r| ranking.title(r))
-    };
+    // Every arm's title by its id, built once (a sweep may rank thousands of arms).
+    let titles: std::collections::HashMap<String, String> = ranking
+        .rows
+        .iter()
+        .map(|r| (ranking.arm(r), ranking.title(r)))
+        .collect();
+    let title_of = |id: &str| titles.get(id).cloned().unwrap_or_else(|| id.to_string());
     let mut rows = Vec::new();
     for r in &ranking.rows {
         let arm = ranking.arm(r);
@@ -389,6 +389,16 @@ fn key_results(b: &mut Vec<Block>, summary: &Csv, f: &Formatter) {
 /// The budgets table: for every arm and scheme with a budget, the share spent and how often and
 /// when it ran out — "equal budget" arms are equal only where they spend it.
 fn budgets(b: &mut Vec<Block>, summary: &Csv, replicates: u64) {
+    // Each arm's `budget_out_day_<scheme>` row by (arm, scheme): one pass over summary.csv, not
+    // one scan per budget.
+    let out_rows: std::collections::HashMap<(String, &str), &Vec<String>> = summary
+        .rows
+        .iter()
+        .filter_map(|o| {
+            let scheme = summary.get(o, "metric").strip_prefix("budget_out_day_")?;
+            Some(((summary.arm(o), scheme), o))
+        })
+        .collect();
     let mut rows = Vec::new();
     for r in summary
         .rows
@@ -399,10 +409,7 @@ fn budgets(b: &mut Vec<Block>, summary: &Csv, replicates: u64) {
             continue;
         };
         let scheme = &summary.get(r, "metric")["budget_used_".len()..];
-        let arm = summary.arm(r);
-        let out = summary.rows.iter().find(|o| {
-            summary.arm(o) == arm && summary.get(o, "metric") == format!("budget_out_day_{scheme}")
-        });
+        let out = out_rows.get(&(summary.arm(r), scheme)).copied();
         let n_out = out.and_then(|o| summary.num(o, "n")).unwrap_or(0.0);
         let day = out
             .and_then(|o| summary.num(o, "mean"))

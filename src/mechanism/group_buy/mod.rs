@@ -11,7 +11,7 @@ pub use team::{Settlement, Team};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Budget, Divert, Init, Mechanism, SchemeWindow, percent_of};
+use super::{Budget, Divert, Init, Mechanism, percent_of};
 use crate::engine::{Offer, OfferQuery, Replicate};
 use crate::model::ledger::Scheme;
 use crate::model::member::NONE;
@@ -374,10 +374,8 @@ impl Mechanism for State {
     /// A member who decides to buy while the scheme runs, and whose team the budget can
     /// reserve, opens a team with `p_open` (the draw follows the exposure's purchase draw).
     fn divert(&self, r: &Replicate<'_>, key: DayDraws, member: u32, b: u32) -> Option<Divert> {
-        let g = config(r);
-        let opens = g.runs_on(r.world.day)
-            && !self.budget.exhausted()
-            && self.budget.can_spend(Self::team_cost(r))
+        let g = self.budget.running(Some(config(r)), r.world.day)?;
+        let opens = self.budget.can_spend(Self::team_cost(r))
             && key.then(Stream::TeamOpen).chance(g.p_open, member, b);
         opens.then_some(Self::open_team as Divert)
     }

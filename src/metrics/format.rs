@@ -67,6 +67,26 @@ impl Formatter {
             .or_else(|| metric.ends_with("_cents").then_some(Unit::Cents))
     }
 
+    /// `metric` as a person reads it: the unit suffix dropped (the formatted value carries
+    /// it), words spaced, acronyms in capitals — `net_cents` → `net`, `cac_kol_cents` →
+    /// `CAC KOL`, `retention_d30` → `retention d30`.
+    pub fn label(metric: &str) -> String {
+        const ACRONYMS: [&str; 7] = ["gmv", "cac", "roi", "ltv", "kol", "koc", "cpm"];
+        metric
+            .strip_suffix("_cents")
+            .unwrap_or(metric)
+            .split('_')
+            .map(|w| {
+                if ACRONYMS.contains(&w) {
+                    w.to_uppercase()
+                } else {
+                    w.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// `x` of `unit`, for reading: `¥1,234.50`, `1,234`, `12.3%`, `4.5 days`.
     pub fn value(&self, unit: Unit, x: f64) -> String {
         match unit {
@@ -143,6 +163,14 @@ impl Formatter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_drop_the_unit_and_capitalise_acronyms() {
+        assert_eq!(Formatter::label("net_cents"), "net");
+        assert_eq!(Formatter::label("cac_kol_cents"), "CAC KOL");
+        assert_eq!(Formatter::label("retention_d30"), "retention d30");
+        assert_eq!(Formatter::label("roi"), "ROI");
+    }
 
     #[test]
     fn money_reads_in_yuan_with_separators() {

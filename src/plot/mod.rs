@@ -29,8 +29,8 @@ static FONT: Once = Once::new();
 pub const FONT_FAMILY: &str = "Fission Sans SC, PingFang SC, Microsoft YaHei, Noto Sans CJK SC, \
                                Source Han Sans SC, WenQuanYi Micro Hei, sans-serif";
 
-/// The embedded chart font (see the module doc).
-const FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/FissionSansSC.otf");
+/// The embedded chart font (see the module doc); the HTML report embeds it too.
+pub const FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/FissionSansSC.otf");
 
 fn ensure_font() {
     FONT.call_once(|| {

@@ -331,11 +331,14 @@ const KEY_RESULTS: [&str; 10] = [
     "retention_d30",
 ];
 
-/// Most arms the key-results table shows side by side.
-const KEY_RESULT_ARMS: usize = 6;
+/// Arms per key-results table: four columns of `value [low, high]` fit a printed page.
+const KEY_RESULT_COLUMNS: usize = 4;
 
-/// The key-results table: each headline KPI's mean and 95% interval per arm (the first arms of
-/// a large experiment; the ranking lists every arm on the objective).
+/// Most arms the key-results tables show (four tables; the ranking lists every arm).
+const KEY_RESULT_ARMS: usize = 16;
+
+/// The key-results tables: each headline KPI's mean and 95% interval per arm, four arms to a
+/// table (the first arms of a large experiment; the ranking lists every arm on the objective).
 fn key_results(b: &mut Vec<Block>, summary: &Csv, f: &Formatter) {
     let mut arms: Vec<(String, String)> = Vec::new();
     for r in &summary.rows {
@@ -344,38 +347,46 @@ fn key_results(b: &mut Vec<Block>, summary: &Csv, f: &Formatter) {
             arms.push((id, summary.title(r)));
         }
     }
-    let shown = &arms[..arms.len().min(KEY_RESULT_ARMS)];
-    b.push(Block::Heading(2, "Key results".into()));
-    let mut header = vec!["metric".to_string()];
-    header.extend(shown.iter().map(|(_, t)| {
-        if shown.len() == 1 {
-            "mean [95% CI]".to_string()
-        } else {
-            t.clone()
-        }
-    }));
-    let rows = KEY_RESULTS
+    // Each (arm, metric) row of summary.csv, looked up once.
+    let by_arm_metric: std::collections::HashMap<(String, &str), &Vec<String>> = summary
+        .rows
         .iter()
-        .map(|metric| {
-            let unit = Formatter::unit_of(metric).unwrap_or(Unit::Ratio);
-            let mut row = vec![(*metric).to_string()];
-            for (id, _) in shown {
-                row.push(
-                    summary
-                        .rows
-                        .iter()
-                        .find(|r| &summary.arm(r) == id && summary.get(r, "metric") == *metric)
-                        .map_or(String::new(), |r| {
-                            estimate(summary, r, "mean", "ci95_low", "ci95_high", &|x| {
-                                f.value(unit, x)
-                            })
-                        }),
-                );
-            }
-            row
-        })
+        .map(|r| ((summary.arm(r), summary.get(r, "metric")), r))
         .collect();
-    b.push(Block::Table(header, rows));
+    b.push(Block::Heading(2, "Key results".into()));
+    let shown = &arms[..arms.len().min(KEY_RESULT_ARMS)];
+    for table in shown.chunks(KEY_RESULT_COLUMNS) {
+        let mut header = vec!["metric".to_string()];
+        header.extend(table.iter().map(|(_, t)| {
+            if arms.len() == 1 {
+                "mean [95% CI]".to_string()
+            } else {
+                t.clone()
+            }
+        }));
+        let rows = KEY_RESULTS
+            .iter()
+            .map(|metric| {
+                let unit = Formatter::unit_of(metric).unwrap_or(Unit::Ratio);
+                let mut row = vec![Formatter::label(metric)];
+                for (id, _) in table {
+                    row.push(
+                        by_arm_metric
+                            .get(&(id.clone(), *metric))
+                            .map(|r| {
+                                estimate(summary, r, "mean", "ci95_low", "ci95_high", &|x| {
+                                    f.value(unit, x)
+                                })
+                            })
+                            .filter(|v| !v.is_empty())
+                            .unwrap_or_else(|| "n/a".into()),
+                    );
+                }
+                row
+            })
+            .collect();
+        b.push(Block::Table(header, rows));
+    }
     if arms.len() > shown.len() {
         b.push(Block::Para(format!(
             "The first {} of {} arms; the ranking below lists every arm on the objective, and \
@@ -400,6 +411,7 @@ fn budgets(b: &mut Vec<Block>, summary: &Csv, replicates: u64) {
         })
         .collect();
     let mut rows = Vec::new();
+    let mut at_once = Vec::new();
     for r in summary
         .rows
         .iter()
@@ -415,6 +427,13 @@ fn budgets(b: &mut Vec<Block>, summary: &Csv, replicates: u64) {
             .and_then(|o| summary.num(o, "mean"))
             .filter(|_| n_out > 0.0)
             .map_or("never".to_string(), |d| format!("day {d:.0} on average"));
+        // Out on day 1 in most replicates: the budget binds before the scheme has run.
+        let first_day = out
+            .and_then(|o| summary.num(o, "mean"))
+            .is_some_and(|d| d < 1.5);
+        if first_day && 2.0 * n_out > replicates as f64 {
+            at_once.push(format!("{} ({})", scheme, summary.title(r)));
+        }
         rows.push(vec![
             summary.title(r),
             scheme.to_string(),
@@ -439,6 +458,14 @@ fn budgets(b: &mut Vec<Block>, summary: &Csv, replicates: u64) {
         .to_vec(),
         rows,
     ));
+    if !at_once.is_empty() {
+        b.push(Block::Para(format!(
+            "WARNING: the budget of {} ran out on day 1 in most replicates: it binds before the \
+             scheme has run, so the arm measures the budget, not the scheme. Raise the budget, \
+             or compare at a budget the scheme spends over the horizon.",
+            at_once.join(", ")
+        )));
+    }
 }
 
 /// `value [low, high]` from the columns of `row`, each shown with `show` (just the value where

@@ -445,3 +445,28 @@ fn set_reaches_compare_variants_and_sweep() {
         "three random points of the one base variant"
     );
 }
+
+/// A budget that runs out on day 1 is named in the report's budgets section (the arm measures
+/// the budget, not the scheme); a budget the scheme spends over the horizon is not.
+#[test]
+fn the_report_warns_of_a_budget_that_binds_on_day_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("binds.toml");
+    std::fs::write(
+        &file,
+        "name = \"binds\"\ndays = 10\n[graph.erdos_renyi]\nn = 400\nmean_degree = 6.0\n\
+         [seeding]\ncount = 40\n[behaviour.p_buy]\nfriend = 0.3\n[share]\np_share = 1.0\n\
+         [referral]\ninviter_reward_cents = 100\nbudget_cents = 100\n\
+         [variants.roomy]\nreferral.budget_cents = 100000000\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    run(&out, &file, &["--replicates", "3"]);
+    let report = read(&out, "report.md");
+    let warning = report
+        .lines()
+        .find(|l| l.contains("ran out on day 1"))
+        .unwrap_or_else(|| panic!("no warning in\n{report}"));
+    assert!(warning.contains("referral (base)"), "{warning}");
+    assert!(!warning.contains("roomy"), "{warning}");
+}

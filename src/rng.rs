@@ -150,6 +150,62 @@ pub enum Stream {
     },
     /// Sampling sweep points (`random`, `lhs`).
     SweepPoint,
+    /// Who reads a live stream's community preview.
+    LivePreview {
+        /// The entry (position in `[[live_stream]]`).
+        stream: u32,
+    },
+    /// Whether a reader of a live stream's preview buys.
+    LivePreviewPurchase {
+        /// The entry.
+        stream: u32,
+    },
+    /// Who attends a live stream.
+    LiveAttend {
+        /// The entry.
+        stream: u32,
+    },
+    /// Which friends an attending customer invites to a live stream.
+    LiveInvite {
+        /// The entry.
+        stream: u32,
+    },
+    /// The order attendees arrive in (who gets in when the room is full).
+    LiveArrival {
+        /// The entry.
+        stream: u32,
+    },
+    /// Whether an attendee buys during the stream.
+    LivePurchase {
+        /// The entry.
+        stream: u32,
+    },
+    /// Who reads a live stream's recap, and whether they buy.
+    LiveRecap {
+        /// The entry.
+        stream: u32,
+    },
+    /// Who reads a flash sale's announcement.
+    FlashRead {
+        /// The sale (position in `[[flash_sale]]`).
+        sale: u32,
+    },
+    /// The order flash-sale readers arrive in (who gets the stock).
+    FlashArrival {
+        /// The sale.
+        sale: u32,
+    },
+    /// Whether a flash-sale reader buys.
+    FlashPurchase {
+        /// The sale.
+        sale: u32,
+    },
+    /// Whether an interaction, share or order enters the lottery.
+    LotteryEntry,
+    /// Whether a lottery entry wins.
+    LotteryWin,
+    /// Who checks in on a check-in day.
+    CheckinJoin,
 }
 
 impl Stream {
@@ -198,12 +254,25 @@ impl Stream {
                 (37, (u64::from(campaign) << 32 | u64::from(kol)) + 1)
             }
             S::CouponPurchase { schedule } => (38, one(schedule)),
+            S::LivePreview { stream } => (39, one(stream)),
+            S::LivePreviewPurchase { stream } => (40, one(stream)),
+            S::LiveAttend { stream } => (41, one(stream)),
+            S::LiveInvite { stream } => (42, one(stream)),
+            S::LiveArrival { stream } => (43, one(stream)),
+            S::LivePurchase { stream } => (44, one(stream)),
+            S::LiveRecap { stream } => (45, one(stream)),
+            S::FlashRead { sale } => (46, one(sale)),
+            S::FlashArrival { sale } => (47, one(sale)),
+            S::FlashPurchase { sale } => (48, one(sale)),
+            S::LotteryEntry => (49, 0),
+            S::LotteryWin => (50, 0),
+            S::CheckinJoin => (51, 0),
         }
     }
 }
 
 /// Number of stream numbers; keeps the per-stream key table fixed-size.
-pub const STREAMS: usize = 39;
+pub const STREAMS: usize = 52;
 
 /// The per-replicate key from which every keyed draw of that replicate derives.
 #[derive(Debug, Clone, Copy)]

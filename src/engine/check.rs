@@ -50,7 +50,7 @@ impl Replicate<'_> {
             }
             let offer = self.offer(m, Channel::Friend, true, false);
             let tie = w.scenario.behaviour.tie_weak;
-            let general = w
+            let general = self
                 .conversion(m, Channel::Friend, tie, offer.total(), w.fatigue_of(m))
                 .min(1.0);
             let skip = (p * w.price_factor(m, prospect_discount)).min(1.0);

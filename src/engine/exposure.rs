@@ -35,7 +35,7 @@ impl Replicate<'_> {
     /// out (the decision is the same as `u < conversion(offer)`).
     #[inline]
     fn may_buy(&self, u: f64, member: u32, channel: Channel, tie: f64, fatigue: f64) -> bool {
-        u < self.world.conversion(member, channel, tie, 0, fatigue) * self.price_bound
+        u < self.conversion(member, channel, tie, 0, fatigue) * self.price_bound
     }
 
     /// The offer `member` gets on an exposure, checked against the price bound the quick
@@ -82,10 +82,7 @@ impl Replicate<'_> {
                 }
                 let divert = hooks::divert(self, key, member, b);
                 let offer = self.bounded_offer(member, channel, sender != NONE, divert.is_some());
-                if u < self
-                    .world
-                    .conversion(member, channel, tie, offer.total(), fatigue)
-                {
+                if u < self.conversion(member, channel, tie, offer.total(), fatigue) {
                     match divert {
                         Some(divert) => divert(self, member, channel, sender),
                         None => self.purchase(member, channel, sender, offer),
@@ -101,10 +98,7 @@ impl Replicate<'_> {
                     && self.may_buy(u, member, channel, tie, fatigue)
                 {
                     let offer = self.bounded_offer(member, channel, false, false);
-                    if u < self
-                        .world
-                        .conversion(member, channel, tie, offer.total(), fatigue)
-                    {
+                    if u < self.conversion(member, channel, tie, offer.total(), fatigue) {
                         self.purchase(member, channel, sender, offer);
                     }
                 }
@@ -167,6 +161,7 @@ impl Replicate<'_> {
             offer,
         };
         hooks::on_order(self, &order);
+        self.interact(member);
         self.schedule_after_order(member, generation);
     }
 

@@ -56,6 +56,10 @@ pub struct Replicate<'a> {
     /// Set when a friend's share converts with the same probability for every friend (no
     /// receiver-dependent factor is on): shares then skip ahead from buyer to buyer.
     skip_ahead: Option<SkipAhead>,
+    /// Does any mechanism scale conversions (festivals, engagement)?
+    adjusts_conversion: bool,
+    /// Does any mechanism react to interactions (engagement, lotteries)?
+    hears_interactions: bool,
 }
 
 /// The uniform friend-share conversion probability and `ln(1 − p)` for geometric skips.
@@ -121,6 +125,50 @@ impl<'a> Replicate<'a> {
             prices,
             price_bound,
             skip_ahead,
+            adjusts_conversion: crate::mechanism::adjusts_conversion(scenario),
+            hears_interactions: crate::mechanism::hears_interactions(scenario),
+        }
+    }
+
+    /// The purchase probability of `member` on `channel` ([`World::conversion`]) times every
+    /// mechanism's conversion multiplier.
+    #[inline]
+    pub(crate) fn conversion(
+        &self,
+        member: u32,
+        channel: Channel,
+        tie: f64,
+        discount: i64,
+        fatigue: f64,
+    ) -> f64 {
+        let p = self
+            .world
+            .conversion(member, channel, tie, discount, fatigue);
+        if self.adjusts_conversion {
+            p * hooks::conversion_multiplier(self, member, channel)
+        } else {
+            p
+        }
+    }
+
+    /// Every mechanism's conversion multiplier for `member` on `channel` today (1 if none
+    /// scales conversions).
+    #[inline]
+    pub(crate) fn multiplier(&self, member: u32, channel: Channel) -> f64 {
+        if self.adjusts_conversion {
+            hooks::conversion_multiplier(self, member, channel)
+        } else {
+            1.0
+        }
+    }
+
+    /// Records an interaction of `member` today (a read, an attendance, a check-in, a lottery
+    /// entry, a share, an order) for the mechanisms that listen.
+    #[inline]
+    pub(crate) fn interact(&mut self, member: u32) {
+        self.world.row.interactions += 1;
+        if self.hears_interactions {
+            hooks::on_interaction(self, member);
         }
     }
 
@@ -197,6 +245,7 @@ impl<'a> Replicate<'a> {
         hooks::settle(self);
         // 5. Retention.
         self.run_retention();
+        hooks::end_day(self);
         self.world.total_fatigue *= self.world.scenario.fatigue.decay;
         self.finish_day();
     }

@@ -45,6 +45,7 @@ impl Replicate<'_> {
                     let offer = self.offer(member, acquired_via, false, false);
                     let w = &self.world;
                     let p = r.p_buy
+                        * self.multiplier(member, acquired_via)
                         * w.price_factor(member, offer.total())
                         * w.population.activity.of(member)
                         * (1.0 - w.fatigue_of(member).min(1.0));
@@ -97,17 +98,22 @@ impl Replicate<'_> {
 
     /// Today's churn hazard of `member` (less what the mechanisms protect).
     fn churn_hazard(&self, member: u32) -> f64 {
+        self.hazard_less(member, hooks::churn_protection(self, member))
+    }
+
+    /// The churn hazard of `member` less `protect`.
+    fn hazard_less(&self, member: u32, protect: f64) -> f64 {
         let churn = &self.world.scenario.churn;
-        let protect = hooks::churn_protection(self, member);
         (churn.base + churn.fatigue_weight * self.world.fatigue_of(member).min(1.0) - protect)
             .clamp(0.0, 1.0)
     }
 
     /// Draws customer `c`'s next churn candidate from day `from` on, bounded by the hazard on the
-    /// current day (fatigue only decays until the next message, which redraws).
+    /// current day less only the protection sure to last (fatigue only decays until the next
+    /// message, which redraws; a decaying protection may lapse before then).
     pub(super) fn schedule_churn(&mut self, c: u32, from: u32) {
         let member = self.world.customers[c as usize].member;
-        let bound = self.churn_hazard(member);
+        let bound = self.hazard_less(member, hooks::lasting_churn_protection(self, member));
         let w = &mut self.world;
         let record = &mut w.customers[c as usize];
         record.churn_generation += 1;

@@ -73,6 +73,7 @@ impl Replicate<'_> {
     /// One share by `sharer` today.
     fn share(&mut self, sharer: u32) {
         self.world.row.shares += 1;
+        self.interact(sharer);
         hooks::on_share(self, sharer);
         let graph = self.world.graph;
         let friends = graph.neighbours(sharer);

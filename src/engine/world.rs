@@ -251,6 +251,8 @@ impl<'a> World<'a> {
             Channel::Kol => p.kol,
             Channel::Team => p.team,
             Channel::Coupon => p.coupon,
+            Channel::Live => p.live,
+            Channel::Flash => p.flash,
             Channel::Seed => 1.0,
         };
         let herd = if self.customer_friends.is_empty() {

@@ -99,6 +99,16 @@ pub struct State {
 }
 
 impl State {
+    /// The members of campaign `campaign` (its KOLs, or this replicate's KOCs): who hosts a
+    /// live stream the campaign hosts.
+    pub(crate) fn hosts(r: &Replicate<'_>, campaign: usize) -> Vec<u32> {
+        if r.world.scenario.kol_campaign[campaign].koc {
+            r.state::<Self>().kocs[campaign].clone()
+        } else {
+            r.world.community.kols[campaign].clone()
+        }
+    }
+
     /// Calendar: KOC seeding on a campaign's first post day, then every campaign's posts today.
     fn post(r: &mut Replicate<'_>) {
         let s = r.world.scenario;

@@ -22,10 +22,16 @@
 //! price). Adding a mechanism at the end changes nothing that came before it.
 
 pub mod ads;
+pub mod checkin;
 pub mod commission;
 pub mod coupon;
+pub mod engagement;
+pub mod festival;
+pub mod flash_sale;
 pub mod group_buy;
 pub mod kol;
+pub mod live;
+pub mod lottery;
 pub mod points;
 pub mod posting;
 pub mod red_packet;
@@ -99,6 +105,17 @@ pub trait Mechanism: Sized {
         false
     }
 
+    /// Does it scale the conversion of exposures ([`Mechanism::conversion_multiplier`])? Only
+    /// then does the engine ask (so a scenario without such a mechanism pays nothing).
+    fn adjusts_conversion(_s: &Scenario) -> bool {
+        false
+    }
+
+    /// Does it react to members' interactions ([`Mechanism::on_interaction`])?
+    fn hears_interactions(_s: &Scenario) -> bool {
+        false
+    }
+
     // ---- The day loop.
 
     /// Start of a day, before anything happens (rotate today's buffers into yesterday's).
@@ -112,6 +129,9 @@ pub trait Mechanism: Sized {
 
     /// Phase 4, settlement: what falls due at the end of the day.
     fn settle(_r: &mut Replicate<'_>) {}
+
+    /// After retention, the day's last event: record end-of-day state in the day's row.
+    fn end_day(_r: &mut Replicate<'_>) {}
 
     // ---- Orders.
 
@@ -135,6 +155,17 @@ pub trait Mechanism: Sized {
     /// Reacts to an order placed (rewards, points, commission, packets).
     fn on_order(_r: &mut Replicate<'_>, _order: &Order) {}
 
+    /// Multiplier on `member`'s conversion on `channel` today (a festival's impulse, the lift
+    /// of an engaged member); asked only if [`Mechanism::adjusts_conversion`].
+    fn conversion_multiplier(&self, _r: &Replicate<'_>, _member: u32, _channel: Channel) -> f64 {
+        1.0
+    }
+
+    /// Reacts to an interaction of `member` today (reading a post, attending a live stream,
+    /// checking in, entering a lottery, sharing, ordering); called only if
+    /// [`Mechanism::hears_interactions`].
+    fn on_interaction(_r: &mut Replicate<'_>, _member: u32) {}
+
     // ---- Shares and retention.
 
     /// Multiplier on `member`'s probability of sharing (a tier benefit).
@@ -153,6 +184,13 @@ pub trait Mechanism: Sized {
     /// Subtracted from `member`'s daily churn hazard.
     fn churn_protection(&self, _r: &Replicate<'_>, _member: u32) -> f64 {
         0.0
+    }
+
+    /// The part of [`Mechanism::churn_protection`] sure to last until `member`'s next message
+    /// or order (the churn sampler's bound assumes the hazard does not rise before then): all
+    /// of it for a tier that is never lost, none for an engagement that decays.
+    fn lasting_churn_protection(&self, r: &Replicate<'_>, member: u32) -> f64 {
+        self.churn_protection(r, member)
     }
 }
 
@@ -217,6 +255,16 @@ macro_rules! registry {
             None
         }
 
+        /// Does any mechanism scale conversions?
+        pub fn adjusts_conversion(s: &Scenario) -> bool {
+            false $(|| <$state>::adjusts_conversion(s))*
+        }
+
+        /// Does any mechanism react to interactions?
+        pub fn hears_interactions(s: &Scenario) -> bool {
+            false $(|| <$state>::hears_interactions(s))*
+        }
+
         /// Does any mechanism make a friend's share convert receivers differently?
         pub fn receiver_dependent(s: &Scenario) -> bool {
             false $(|| <$state>::receiver_dependent(s))*
@@ -248,6 +296,9 @@ macro_rules! registry {
             }
             pub fn settle(r: &mut Replicate<'_>) {
                 $(if r.mechanisms().$field.is_some() { <$state>::settle(r); })*
+            }
+            pub fn end_day(r: &mut Replicate<'_>) {
+                $(if r.mechanisms().$field.is_some() { <$state>::end_day(r); })*
             }
             pub fn discount(r: &Replicate<'_>, q: &OfferQuery, offer: &mut Offer) {
                 $(if let Some(x) = &r.mechanisms().$field { x.discount(r, q, offer); })*
@@ -288,6 +339,23 @@ macro_rules! registry {
                 $(if let Some(m) = &r.mechanisms().$field { x += m.churn_protection(r, member); })*
                 x
             }
+            pub fn lasting_churn_protection(r: &Replicate<'_>, member: u32) -> f64 {
+                let mut x = 0.0;
+                $(if let Some(m) = &r.mechanisms().$field {
+                    x += m.lasting_churn_protection(r, member);
+                })*
+                x
+            }
+            pub fn conversion_multiplier(r: &Replicate<'_>, member: u32, channel: Channel) -> f64 {
+                let mut x = 1.0;
+                $(if let Some(m) = &r.mechanisms().$field {
+                    x *= m.conversion_multiplier(r, member, channel);
+                })*
+                x
+            }
+            pub fn on_interaction(r: &mut Replicate<'_>, member: u32) {
+                $(if r.mechanisms().$field.is_some() { <$state>::on_interaction(r, member); })*
+            }
         }
     };
 }
@@ -304,6 +372,12 @@ registry! {
     commission: commission::State,
     posting: posting::State,
     ads: ads::State,
+    festival: festival::State,
+    engagement: engagement::State,
+    live: live::State,
+    flash_sale: flash_sale::State,
+    lottery: lottery::State,
+    checkin: checkin::State,
 }
 
 /// An upper bound on the price term `(π / list)^(−ε)` of any offer in scenario `s` when no

@@ -73,6 +73,7 @@ impl State {
                 let mut slot = read.geometric_ln(policy.p_read, ln_miss, g, draw) as usize;
                 while slot < members.len() {
                     let m = members[slot];
+                    r.interact(m);
                     r.expose(m, channel, NONE, 1.0, buy, g);
                     draw += 1;
                     slot = slot.saturating_add(

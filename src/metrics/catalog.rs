@@ -528,6 +528,80 @@ pub const PACKETS_CLAIMED: Metric = m(
     Higher,
     "red-packet shares claimed",
 );
+/// Interactions per member per day.
+pub const INTERACTIONS: Metric = m(
+    "interactions_per_member_day",
+    One,
+    Ratio,
+    Higher,
+    "interactions (posts read, orders, shares, live streams attended, check-ins, lottery entries) per member per simulated day",
+);
+/// Mean share of high-activity members.
+pub const HIGH_ACTIVITY_SHARE: Metric = m(
+    "high_activity_share",
+    One,
+    Share,
+    Higher,
+    "members with an engagement score at least `engagement.high_activity`, as a share of all members, averaged over days 1..=days (empty without `[engagement]`)",
+);
+/// Live-stream attendances.
+pub const LIVE_ATTENDEES: Metric = m(
+    "live_attendees",
+    One,
+    Count,
+    Higher,
+    "live-stream attendances (a member at two streams counts twice)",
+);
+/// Orders from live streams.
+pub const LIVE_ORDERS: Metric = m(
+    "live_orders",
+    One,
+    Count,
+    Higher,
+    "orders on the `live` channel: placed while watching a stream or from its recap",
+);
+/// Share of live orders placed during the stream.
+pub const LIVE_INSTANT_SHARE: Metric = m(
+    "live_instant_share",
+    One,
+    Share,
+    Higher,
+    "orders placed while watching / all live orders (the rest came from recaps); empty without live orders",
+);
+/// Flash-sale units sold.
+pub const FLASH_SOLD: Metric = m(
+    "flash_sold",
+    One,
+    Count,
+    Higher,
+    "flash-sale units sold (at most each sale's stock)",
+);
+/// Flash-sale readers who came after the stock ran out.
+pub const FLASH_TURNED_AWAY: Metric = m(
+    "flash_turned_away",
+    One,
+    Count,
+    Lower,
+    "readers of a flash-sale announcement who arrived after its stock had sold out (unserved attention, not all of it demand)",
+);
+/// Lottery entries.
+pub const LOTTERY_ENTRIES: Metric = m(
+    "lottery_entries",
+    One,
+    Count,
+    Higher,
+    "lottery / blind-box entries",
+);
+/// Lottery prizes won.
+pub const LOTTERY_WINS: Metric = m(
+    "lottery_wins",
+    One,
+    Count,
+    Higher,
+    "lottery prizes won and paid",
+);
+/// Check-ins.
+pub const CHECKINS: Metric = m("checkins", One, Count, Higher, "check-ins (打卡) made");
 /// Compliance rules broken.
 pub const COMPLIANCE_FLAGS: Metric = m(
     "compliance_flags",
@@ -604,6 +678,16 @@ pub const KPIS: &[Metric] = &[
     TEAMS_EXPIRED,
     TEAM_FILL_RATE,
     PACKETS_CLAIMED,
+    INTERACTIONS,
+    HIGH_ACTIVITY_SHARE,
+    LIVE_ATTENDEES,
+    LIVE_ORDERS,
+    LIVE_INSTANT_SHARE,
+    FLASH_SOLD,
+    FLASH_TURNED_AWAY,
+    LOTTERY_ENTRIES,
+    LOTTERY_WINS,
+    CHECKINS,
     COMPLIANCE_FLAGS,
     CUSTOMERS_BY_SEGMENT,
     CONVERSION_BY_SEGMENT,
@@ -805,6 +889,81 @@ pub const DAILY: &[DailyColumn] = &[
         "red-packet shares claimed today",
         |r, _| r.packets_claimed.to_string(),
     ),
+    d(
+        "interactions",
+        One,
+        Count,
+        Higher,
+        "interactions today: posts read, orders, shares, live streams attended, check-ins, lottery entries",
+        |r, _| r.interactions.to_string(),
+    ),
+    d(
+        "high_activity",
+        One,
+        Count,
+        Higher,
+        "members with an engagement score at least `engagement.high_activity` at the end of the day (0 without `[engagement]`)",
+        |r, _| r.high_activity.to_string(),
+    ),
+    d(
+        "live_attendees",
+        One,
+        Count,
+        Higher,
+        "live-stream attendances today",
+        |r, _| r.live_attendees.to_string(),
+    ),
+    d(
+        "live_orders",
+        One,
+        Count,
+        Higher,
+        "orders placed while watching a live stream today",
+        |r, _| r.live_orders.to_string(),
+    ),
+    d(
+        "recap_orders",
+        One,
+        Count,
+        Higher,
+        "orders placed from a live stream's recap today",
+        |r, _| r.recap_orders.to_string(),
+    ),
+    d(
+        "flash_sold",
+        One,
+        Count,
+        Higher,
+        "flash-sale units sold today",
+        |r, _| r.flash_sold.to_string(),
+    ),
+    d(
+        "flash_turned_away",
+        One,
+        Count,
+        Lower,
+        "flash-sale readers who arrived after the stock had sold out today",
+        |r, _| r.flash_turned_away.to_string(),
+    ),
+    d(
+        "lottery_entries",
+        One,
+        Count,
+        Higher,
+        "lottery entries today",
+        |r, _| r.lottery_entries.to_string(),
+    ),
+    d(
+        "lottery_wins",
+        One,
+        Count,
+        Higher,
+        "lottery prizes won today",
+        |r, _| r.lottery_wins.to_string(),
+    ),
+    d("checkins", One, Count, Higher, "check-ins today", |r, _| {
+        r.checkins.to_string()
+    }),
     d(
         "scheme_<scheme>_cents",
         Sc,

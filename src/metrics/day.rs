@@ -27,6 +27,38 @@ pub struct DayRow {
     pub packets_claimed: u32,
     /// Members who bought or shared today.
     pub dau: u32,
+    /// Interactions today: posts read, orders, shares, live streams attended, check-ins,
+    /// lottery entries.
+    #[serde(default)]
+    pub interactions: u64,
+    /// Members whose engagement score is at least `engagement.high_activity` at the end of the
+    /// day (0 without `[engagement]`).
+    #[serde(default)]
+    pub high_activity: u32,
+    /// Live-stream attendances today.
+    #[serde(default)]
+    pub live_attendees: u32,
+    /// Orders placed while watching a live stream today.
+    #[serde(default)]
+    pub live_orders: u32,
+    /// Orders placed from a live stream's recap today.
+    #[serde(default)]
+    pub recap_orders: u32,
+    /// Flash-sale units sold today.
+    #[serde(default)]
+    pub flash_sold: u32,
+    /// Flash-sale buyers turned away today because stock had sold out.
+    #[serde(default)]
+    pub flash_turned_away: u32,
+    /// Lottery entries today.
+    #[serde(default)]
+    pub lottery_entries: u32,
+    /// Lottery prizes won today.
+    #[serde(default)]
+    pub lottery_wins: u32,
+    /// Check-ins today.
+    #[serde(default)]
+    pub checkins: u32,
     /// Money booked today.
     pub ledger: Ledger,
     /// Mean fatigue over all members at the end of the day.

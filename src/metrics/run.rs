@@ -138,7 +138,20 @@ impl RunSummary {
         .into_iter()
         .map(customers_of)
         .sum();
-        let scheme_total: f64 = Scheme::ALL.iter().map(|&s| scheme(s)).sum();
+        // What the schemes that spread the product by sharing cost (calendar events and the
+        // KOCs' free product acquire on their own channels).
+        let viral_schemes: f64 = [
+            Scheme::Referral,
+            Scheme::GroupBuy,
+            Scheme::ShareReward,
+            Scheme::Coupon,
+            Scheme::RedPacket,
+            Scheme::Points,
+            Scheme::Commission,
+        ]
+        .into_iter()
+        .map(scheme)
+        .sum();
         let (opened, filled) = (sum(|r| r.teams_opened), sum(|r| r.teams_filled));
         let some = Some;
         let mut values: Vec<(String, Option<f64>)> = Vec::new();
@@ -241,11 +254,7 @@ impl RunSummary {
                 customers_of(Channel::Kol),
             ),
         );
-        put(
-            &c::CAC_VIRAL,
-            "",
-            ratio(scheme_total - scheme(Scheme::Koc), viral_customers),
-        );
+        put(&c::CAC_VIRAL, "", ratio(viral_schemes, viral_customers));
         put(&c::LTV, "", ratio(total.margin_cents() as f64, n_customers));
         put(&c::RETENTION_D7, "", retention(0, CH));
         put(&c::RETENTION_D30, "", retention(1, CH));
@@ -271,6 +280,39 @@ impl RunSummary {
         put(&c::TEAMS_EXPIRED, "", some(sum(|r| r.teams_expired)));
         put(&c::TEAM_FILL_RATE, "", ratio(filled, opened));
         put(&c::PACKETS_CLAIMED, "", some(sum(|r| r.packets_claimed)));
+        let days = f64::from(rep.scenario.days);
+        let interactions = rows.iter().map(|r| r.interactions as f64).sum::<f64>();
+        put(
+            &c::INTERACTIONS,
+            "",
+            ratio(interactions, f64::from(rep.members) * days),
+        );
+        put(
+            &c::HIGH_ACTIVITY_SHARE,
+            "",
+            rep.scenario.engagement.as_ref().and_then(|_| {
+                ratio(
+                    rows.iter()
+                        .skip(1)
+                        .map(|r| f64::from(r.high_activity))
+                        .sum(),
+                    f64::from(rep.members) * days,
+                )
+            }),
+        );
+        let (live, recap) = (sum(|r| r.live_orders), sum(|r| r.recap_orders));
+        put(&c::LIVE_ATTENDEES, "", some(sum(|r| r.live_attendees)));
+        put(&c::LIVE_ORDERS, "", some(live + recap));
+        put(&c::LIVE_INSTANT_SHARE, "", ratio(live, live + recap));
+        put(&c::FLASH_SOLD, "", some(sum(|r| r.flash_sold)));
+        put(
+            &c::FLASH_TURNED_AWAY,
+            "",
+            some(sum(|r| r.flash_turned_away)),
+        );
+        put(&c::LOTTERY_ENTRIES, "", some(sum(|r| r.lottery_entries)));
+        put(&c::LOTTERY_WINS, "", some(sum(|r| r.lottery_wins)));
+        put(&c::CHECKINS, "", some(sum(|r| r.checkins)));
         put(
             &c::COMPLIANCE_FLAGS,
             "",

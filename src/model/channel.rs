@@ -20,11 +20,15 @@ pub enum Channel {
     Team = 6,
     /// A coupon drop.
     Coupon = 7,
+    /// A live stream (直播): attending it, or reading its recap.
+    Live = 8,
+    /// A flash sale (限时秒杀) announcement.
+    Flash = 9,
 }
 
 impl Channel {
     /// Every channel, in column order.
-    pub const ALL: [Channel; 8] = [
+    pub const ALL: [Channel; 10] = [
         Channel::Seed,
         Channel::Ad,
         Channel::Friend,
@@ -33,6 +37,8 @@ impl Channel {
         Channel::Kol,
         Channel::Team,
         Channel::Coupon,
+        Channel::Live,
+        Channel::Flash,
     ];
     /// Channels that carry exposures: every channel but `Seed`, which comes first in `ALL`.
     pub const EXPOSURE: &'static [Channel] = Self::ALL.split_at(1).1;
@@ -48,6 +54,8 @@ impl Channel {
             Channel::Kol => "kol",
             Channel::Team => "team",
             Channel::Coupon => "coupon",
+            Channel::Live => "live",
+            Channel::Flash => "flash",
         }
     }
 
@@ -61,7 +69,12 @@ impl Channel {
     pub fn reaches_customers(self) -> bool {
         matches!(
             self,
-            Channel::Group | Channel::Operator | Channel::Team | Channel::Coupon
+            Channel::Group
+                | Channel::Operator
+                | Channel::Team
+                | Channel::Coupon
+                | Channel::Live
+                | Channel::Flash
         )
     }
 }

@@ -131,11 +131,19 @@ pub enum Scheme {
     Commission = 6,
     /// Free product given to KOCs.
     Koc = 7,
+    /// Live streams (直播): host fees and the live-only price.
+    Live = 8,
+    /// Flash sales (限时秒杀): the flash discount.
+    FlashSale = 9,
+    /// Lotteries and blind boxes (抽奖 / 盲盒): prizes paid.
+    Lottery = 10,
+    /// Check-ins (打卡): streak rewards.
+    Checkin = 11,
 }
 
 impl Scheme {
     /// Every scheme, in column order.
-    pub const ALL: [Scheme; 8] = [
+    pub const ALL: [Scheme; 12] = [
         Scheme::Referral,
         Scheme::GroupBuy,
         Scheme::ShareReward,
@@ -144,6 +152,10 @@ impl Scheme {
         Scheme::Points,
         Scheme::Commission,
         Scheme::Koc,
+        Scheme::Live,
+        Scheme::FlashSale,
+        Scheme::Lottery,
+        Scheme::Checkin,
     ];
 
     /// The name used in column names (`scheme_<name>_cents`) and TOML tables.
@@ -157,6 +169,10 @@ impl Scheme {
             Scheme::Points => "points",
             Scheme::Commission => "commission",
             Scheme::Koc => "koc",
+            Scheme::Live => "live",
+            Scheme::FlashSale => "flash_sale",
+            Scheme::Lottery => "lottery",
+            Scheme::Checkin => "checkin",
         }
     }
 }

@@ -89,6 +89,24 @@ pub struct Scenario {
     /// KOL and KOC campaigns; empty = none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub kol_campaign: Vec<KolCampaign>,
+    /// `[[live_stream]]`: scheduled live streams; empty = none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub live_stream: Vec<LiveStream>,
+    /// `[[flash_sale]]`: flash sales; empty = none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flash_sale: Vec<FlashSale>,
+    /// `[[festival]]`: festival windows; empty = none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub festival: Vec<Festival>,
+    /// `[engagement]`: members' activity as a decaying interaction score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engagement: Option<Engagement>,
+    /// `[lottery]`: a lottery or blind box.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lottery: Option<Lottery>,
+    /// `[checkin]`: periodic check-ins with streak rewards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkin: Option<Checkin>,
 }
 
 /// `[population]`: the segments members are drawn from.
@@ -395,6 +413,13 @@ pub struct ChannelProbabilities {
     /// A coupon drop.
     #[serde(default)]
     pub coupon: f64,
+    /// Watching a live stream (times its impulse multiplier while it runs), or reading its
+    /// recap.
+    #[serde(default)]
+    pub live: f64,
+    /// A flash-sale announcement (at the flash price, while stock lasts).
+    #[serde(default)]
+    pub flash: f64,
 }
 
 /// `[share]`: who shares after a purchase, and whom a share reaches.

@@ -10,10 +10,16 @@ use super::schema::defaults;
 
 pub use crate::mechanism::SchemeWindow;
 pub use crate::mechanism::ads::Ads;
+pub use crate::mechanism::checkin::Checkin;
 pub use crate::mechanism::commission::Commission;
 pub use crate::mechanism::coupon::{Coupon, CouponTarget};
+pub use crate::mechanism::engagement::Engagement;
+pub use crate::mechanism::festival::Festival;
+pub use crate::mechanism::flash_sale::{FlashAudience, FlashSale};
 pub use crate::mechanism::group_buy::GroupBuy;
 pub use crate::mechanism::kol::{KolCampaign, KolSelection};
+pub use crate::mechanism::live::LiveStream;
+pub use crate::mechanism::lottery::{Lottery, LotteryEntry};
 pub use crate::mechanism::points::{Points, Tier};
 pub use crate::mechanism::posting::PostingPolicy;
 pub use crate::mechanism::red_packet::{RedPacket, RedPacketTrigger};

@@ -13,6 +13,7 @@ use proptest::prelude::*;
 #[derive(Default)]
 struct Invariants {
     previous_customers: u32,
+    flash_sold: u32,
     total: Ledger,
     days_seen: u32,
 }
@@ -106,7 +107,8 @@ impl Observer for Invariants {
             l.discount_cents + l.incentive_cents
         );
         let s = rep.scenario();
-        let budgets: [(Scheme, Option<i64>); 6] = [
+        let sum = |b: Vec<Option<i64>>| b.into_iter().sum::<Option<i64>>();
+        let budgets: [(Scheme, Option<i64>); 10] = [
             (
                 Scheme::Referral,
                 s.referral.as_ref().and_then(|r| r.budget_cents),
@@ -131,7 +133,46 @@ impl Observer for Invariants {
                 Scheme::Commission,
                 s.commission.as_ref().and_then(|r| r.budget_cents),
             ),
+            (
+                Scheme::Live,
+                sum(s.live_stream.iter().map(|l| l.budget_cents).collect()),
+            ),
+            (
+                Scheme::FlashSale,
+                sum(s.flash_sale.iter().map(|f| f.budget_cents).collect()),
+            ),
+            (
+                Scheme::Lottery,
+                s.lottery.as_ref().and_then(|l| l.budget_cents),
+            ),
+            (
+                Scheme::Checkin,
+                s.checkin.as_ref().and_then(|c| c.budget_cents),
+            ),
         ];
+        // A flash sale sells at most its stock; a stream admits at most its capacity.
+        let stock: u32 = s.flash_sale.iter().map(|f| f.stock).sum();
+        self.flash_sold += row.flash_sold;
+        assert!(
+            self.flash_sold <= stock,
+            "sold {} of {stock}",
+            self.flash_sold
+        );
+        let streams_today: Vec<_> = s
+            .live_stream
+            .iter()
+            .filter(|l| l.days.contains(&row.day))
+            .collect();
+        if streams_today.iter().all(|l| l.capacity.is_some()) {
+            let cap: u32 = streams_today.iter().filter_map(|l| l.capacity).sum();
+            assert!(
+                row.live_attendees <= cap,
+                "day {}: {} attendees",
+                row.day,
+                row.live_attendees
+            );
+        }
+        assert!(row.high_activity <= n);
         for (scheme, budget) in budgets {
             if let Some(budget) = budget {
                 let spent = self.total.scheme_cents[scheme as usize];
@@ -273,7 +314,16 @@ impl Knobs {
                  [commission]\nlevel_rates_pct = [10.0, 5.0]\npayout_delay_days = 2\nbudget_cents = {b}\n\
                  [groups]\nassign = \"random\"\nsize = 8.0\n[posting_policy]\nposts_per_day = 0.5\npromo_share = 0.5\np_read = 0.5\n\
                  [[kol_campaign]]\nname = \"k\"\ncount = 1\nfee_cents = 500\npost_days = [3, 10]\ncredibility = 1.5\nextra_followers = 3\n\
-                 [[kol_campaign]]\nname = \"c\"\ncount = 2\nkoc = true\npost_days = [5]\n"
+                 [[kol_campaign]]\nname = \"c\"\ncount = 2\nkoc = true\npost_days = [5]\n\
+                 [[live_stream]]\nname = \"l\"\ndays = [4, 11, 18]\nhost = \"k\"\np_attend_group = 0.3\n\
+                 p_attend_customer = 0.4\np_attend_follower = 0.5\np_invite = 0.1\ncapacity = 15\nprice_cents = 799\n\
+                 preview_days = 2\npreview_p_read = 0.5\nrecap = true\nrecap_p_read = 0.4\nhost_fee_cents = 200\nbudget_cents = {b}\n\
+                 [[live_stream]]\nname = \"koc\"\ndays = [9]\nhost = \"c\"\np_attend_follower = 1.0\nbudget_cents = {b}\n\
+                 [[flash_sale]]\nname = \"f\"\nday = 8\ndiscount_pct = 40.0\nstock = 5\naudience = \"all\"\np_read = 0.6\nbudget_cents = {b}\n\
+                 [[festival]]\nname = \"d11\"\nstart_day = 12\nend_day = 14\nattention = 1.5\nimpulse = 1.3\n\
+                 [engagement]\nhigh_activity = 3.0\nchurn_cut = 0.5\n\
+                 [lottery]\nentry = \"interaction\"\np_enter = 0.3\np_win = 0.2\nprize_cents = 50\nbudget_cents = {b}\n\
+                 [checkin]\nperiod_days = 5\np_participate = 0.5\nstreak_length = 2\nstreak_reward_cents = 40\nchurn_cut = 0.5\nbudget_cents = {b}\n"
             )
         });
         let repurchase = self.repurchase.map_or(String::new(), |m| {
@@ -283,7 +333,7 @@ impl Knobs {
             "name = \"prop\"\ndays = 40\n[graph]\nstrong_share = 0.3\n{graph}[seeding]\ncount = {}\n\
              [product]\nlist_price_cents = 999\nunit_cost_cents = 400\n\
              [behaviour]\nherd = {}\nprice_elasticity = {}\n[behaviour.p_buy]\nfriend = {}\nad = {}\n\
-             group = 0.05\noperator = 0.01\nkol = 0.1\nteam = 0.3\ncoupon = 0.05\n\
+             group = 0.05\noperator = 0.01\nkol = 0.1\nteam = 0.3\ncoupon = 0.05\nlive = 0.2\nflash = 0.3\n\
              [share]\np_share = {}\np_share_daily = {}\nkappa = 1.0\n{share}\
              [fatigue]\nper_message = {}\n[churn]\nbase = {}\nfatigue_weight = {}\nsilent_after_days = {}\n\
              {repurchase}{referral}{schemes}[ads]\nimpressions_per_day = {}\ncpm_cents = 777\n",

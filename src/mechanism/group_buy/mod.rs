@@ -175,9 +175,7 @@ impl State {
                 }
                 let tie = r.world.tie(leader, slot as usize);
                 let offer = r.offer(f, Channel::Team, true, true);
-                let p = r
-                    .world
-                    .conversion(f, Channel::Team, tie, offer.total(), fatigue);
+                let p = r.conversion(f, Channel::Team, tie, offer.total(), fatigue);
                 if join.chance(p, f, leader) {
                     Self::join_team(r, t, f, leader);
                 } else {

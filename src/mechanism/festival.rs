@@ -1,6 +1,7 @@
-//! Festival days (双11 / 618-style): over a day window, attention and impulse run high — every
-//! member's probability of sharing × `attention`, every exposure's conversion and every due
-//! repurchase × `impulse`. A festival costs nothing of its own; what it does to the schemes
+//! Festival days (双11 / 618-style): over a day window, attention and impulse run high — the
+//! probability that a buyer shares the day after a purchase × `attention` (as a tier's share
+//! multiplier; the `p_share_daily` schedule is not redrawn), every exposure's conversion and
+//! every due repurchase × `impulse`. A festival costs nothing of its own; what it does to the schemes
 //! running in its window is theirs. Overlapping festivals multiply.
 
 use serde::{Deserialize, Serialize};
@@ -22,7 +23,7 @@ pub struct Festival {
     pub start_day: u32,
     /// Last festival day.
     pub end_day: u32,
-    /// Multiplier on the probability of sharing.
+    /// Multiplier on the probability that a buyer shares the day after a purchase.
     #[serde(default = "defaults::one")]
     pub attention: f64,
     /// Multiplier on conversion (55% of social-commerce purchases are impulse purchases

@@ -1,3 +1,4 @@
+mod calendar;
 mod cli;
 mod common;
 mod determinism;

@@ -55,7 +55,12 @@ pub fn number(x: Option<f64>) -> String {
             } else {
                 crate::metrics::format::significant(v, 10)
             };
-            let text = format!("{v}");
+            // Below 1e-6 in magnitude, scientific notation: `2.016302236e-47`, not 47 zeros.
+            let text = if v != 0.0 && v.abs() < 1e-6 {
+                format!("{v:e}")
+            } else {
+                format!("{v}")
+            };
             if text.contains(['.', 'e', 'i', 'N']) {
                 text
             } else {
@@ -435,8 +440,11 @@ mod tests {
         assert_eq!(number(Some(2.0 / 3.0)), "0.6666666667");
         assert_eq!(number(Some(f64::NAN)), "");
         assert_eq!(number(None), "");
-        // A p_better near 1 is a short decimal, not 229 digits.
+        // A p_better near 1 is a short decimal, not 229 digits; one near 0 is scientific.
         assert!(number(Some(1.0 - 1e-17)).len() <= 12);
+        assert_eq!(number(Some(2.016_302_236_123e-47)), "2.016302236e-47");
+        assert_eq!(number(Some(-3e-9)), "-3e-9");
+        assert_eq!(number(Some(0.000_001_5)), "0.0000015");
     }
 
     #[test]

@@ -324,6 +324,23 @@ pub fn set_path(
     let (last, parents) = parts.split_last().ok_or("empty key")?;
     let mut cursor = table;
     for part in parents {
+        // `name[i]`: the i-th table of the array of tables `name` (e.g. `flash_sale[0].stock`).
+        if let Some((name, index)) = part
+            .strip_suffix(']')
+            .and_then(|p| p.split_once('['))
+            .and_then(|(name, i)| Some((name, i.parse::<usize>().ok()?)))
+        {
+            let array = cursor
+                .get_mut(name)
+                .and_then(toml::Value::as_array_mut)
+                .ok_or_else(|| format!("`{name}` is not an array of tables ([[{name}]])"))?;
+            let len = array.len();
+            cursor = array
+                .get_mut(index)
+                .and_then(toml::Value::as_table_mut)
+                .ok_or_else(|| format!("`{name}` has no table {index} (it has {len}, from 0)"))?;
+            continue;
+        }
         let entry = cursor
             .entry((*part).to_string())
             .or_insert_with(|| toml::Value::Table(toml::Table::new()));
@@ -441,6 +458,24 @@ mod tests {
         assert!(e.contains("--set share.reach=2"), "{e}");
         let e = error(GOOD, &["share.rech=0.2"]);
         assert!(e.contains("did you mean `reach`"), "{e}");
+    }
+
+    #[test]
+    fn set_reaches_into_arrays_of_tables_by_index() {
+        let text = format!(
+            "{GOOD}[[flash_sale]]\nname = \"a\"\nday = 3\ndiscount_pct = 10.0\nstock = 5\naudience = \"all\"\n\
+             [[flash_sale]]\nname = \"b\"\nday = 4\ndiscount_pct = 10.0\nstock = 5\naudience = \"all\"\n"
+        );
+        let s = load(&text, &["flash_sale[1].stock=9"]).unwrap();
+        let stock: Vec<u32> = s.scenario.flash_sale.iter().map(|f| f.stock).collect();
+        assert_eq!(stock, [5, 9]);
+        let e = error(&text, &["flash_sale[2].stock=9"]);
+        assert!(
+            e.contains("`flash_sale` has no table 2 (it has 2, from 0)"),
+            "{e}"
+        );
+        let e = error(GOOD, &["share[0].reach=0.1"]);
+        assert!(e.contains("`share` is not an array of tables"), "{e}");
     }
 
     #[test]

@@ -12,3 +12,4 @@ mod reference;
 mod safety;
 mod schemes;
 mod statistics;
+mod worked;

@@ -1,0 +1,127 @@
+//! The calendar worked scenarios' headline results, each checked for its direction on a
+//! reduced run (the README gives the full-size figures): preview + recap raise live GMV; with
+//! scarce flash stock a deeper discount only gives margin away; check-ins and a lottery raise
+//! retention and interactions over the plain private domain.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::cli::{fission, scenarios};
+
+/// Runs shipped scenario `name` with `extra` arguments; returns summary.csv as
+/// (arm title fields…, metric) → (mean, ci95_low, ci95_high) and comparison.csv as
+/// (variant, metric) → (diff, low, high).
+struct Run {
+    summary: Vec<HashMap<String, String>>,
+    comparison: Vec<HashMap<String, String>>,
+}
+
+fn rows(path: &Path) -> Vec<HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let h = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            h.iter()
+                .zip(rec.unwrap().iter())
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+fn run(name: &str, extra: &[&str]) -> Run {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    fission()
+        .arg("run")
+        .arg(scenarios().join(format!("{name}.toml")))
+        .args(["--quiet", "--out"])
+        .arg(&out)
+        .args(extra)
+        .assert()
+        .success();
+    Run {
+        summary: rows(&out.join("summary.csv")),
+        comparison: rows(&out.join("comparison.csv")),
+    }
+}
+
+impl Run {
+    /// The paired difference of `variant` − baseline on `metric`: (diff, low, high).
+    fn diff(&self, variant: &str, metric: &str) -> (f64, f64, f64) {
+        let r = self
+            .comparison
+            .iter()
+            .find(|r| r["variant"] == variant && r["metric"] == metric)
+            .unwrap_or_else(|| panic!("{variant} {metric} not compared"));
+        let n = |k: &str| r[k].parse::<f64>().unwrap();
+        (n("diff"), n("diff_ci95_low"), n("diff_ci95_high"))
+    }
+
+    /// The mean of `metric` in the summary row whose columns match every `(column, value)`.
+    fn mean(&self, filter: &[(&str, &str)], metric: &str) -> f64 {
+        self.summary
+            .iter()
+            .find(|r| r["metric"] == metric && filter.iter().all(|(k, v)| r[*k] == *v))
+            .unwrap_or_else(|| panic!("{filter:?} {metric}"))["mean"]
+            .parse()
+            .unwrap()
+    }
+}
+
+#[test]
+fn a_community_preview_and_recap_raise_live_gmv() {
+    let r = run("douyin_live_funnel", &["--replicates", "20"]);
+    for metric in ["live_orders", "gmv_cents", "net_cents"] {
+        let (d, lo, _) = r.diff("preview_recap", metric);
+        assert!(lo > 0.0, "preview + recap {metric}: {d} [{lo}, …]");
+    }
+    // Most live sales are still made during the stream (>60% [source]).
+    let instant = r.mean(&[("variant", "preview_recap")], "live_instant_share");
+    assert!(instant > 0.6, "instant share {instant}");
+    // At ¥8,000 a stream the KOL host brings more live orders but loses money.
+    assert!(r.diff("kol_host", "live_orders").1 > 0.0);
+    assert!(r.diff("kol_host", "net_cents").2 < 0.0);
+}
+
+#[test]
+fn with_scarce_flash_stock_a_deeper_discount_only_gives_margin_away() {
+    let r = run("flash_sale_stock", &["--replicates", "12"]);
+    let net = |stock: &str, pct: &str| {
+        r.mean(
+            &[
+                ("param.flash_sale[0].stock", stock),
+                ("param.flash_sale[0].discount_pct", pct),
+            ],
+            "net_cents",
+        )
+    };
+    assert!(net("100", "20.0") > net("100", "60.0"), "scarce stock");
+    // With stock to spare the deep discount acquires customers who come back.
+    assert!(net("1600", "60.0") > net("1600", "20.0"), "ample stock");
+    // Scarce stock sells out at every depth.
+    let sold = r.mean(
+        &[
+            ("param.flash_sale[0].stock", "100"),
+            ("param.flash_sale[0].discount_pct", "60.0"),
+        ],
+        "flash_sold",
+    );
+    assert_eq!(sold, 100.0);
+}
+
+#[test]
+fn check_ins_and_a_lottery_raise_retention_and_interactions() {
+    let r = run("checkin_lottery", &["--replicates", "20"]);
+    for metric in [
+        "retention_d30",
+        "interactions_per_member_day",
+        "high_activity_share",
+    ] {
+        let (d, lo, _) = r.diff("checkin_lottery", metric);
+        assert!(lo > 0.0, "check-in + lottery {metric}: {d} [{lo}, …]");
+    }
+    // …but at these assumptions they do not pay for themselves, and the coupon does.
+    assert!(r.diff("checkin_lottery", "net_cents").2 < 0.0);
+    assert!(r.diff("coupon", "net_cents").1 > 0.0);
+}

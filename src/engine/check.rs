@@ -13,7 +13,6 @@ impl Replicate<'_> {
     /// Looks at every member, so it is for tests (an [`super::Observer`] calls it each day).
     pub fn fast_path_violations(&self) -> Vec<String> {
         let mut out = Vec::new();
-        let bound = self.price_bound * (1.0 + 1e-12);
         let w = &self.world;
         // The skip-ahead path bounds a share's jumps by the offer to one prospect: every
         // prospect must get that offer.
@@ -30,14 +29,15 @@ impl Replicate<'_> {
                 {
                     let offer = self.offer(m, channel, invited, team);
                     let factor = w.price_factor(m, offer.total());
-                    if factor > bound {
+                    let bound = self.price_bound[channel as usize];
+                    if factor > bound * (1.0 + 1e-12) {
                         out.push(format!(
                             "day {}: member {m} on {} gets {} cents off, price term {factor} > \
                              price_bound {}",
                             w.day,
                             channel.name(),
                             offer.total(),
-                            self.price_bound
+                            bound
                         ));
                     }
                 }

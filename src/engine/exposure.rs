@@ -35,7 +35,7 @@ impl Replicate<'_> {
     /// out (the decision is the same as `u < conversion(offer)`).
     #[inline]
     fn may_buy(&self, u: f64, member: u32, channel: Channel, tie: f64, fatigue: f64) -> bool {
-        u < self.conversion(member, channel, tie, 0, fatigue) * self.price_bound
+        u < self.conversion(member, channel, tie, 0, fatigue) * self.price_bound[channel as usize]
     }
 
     /// The offer `member` gets on an exposure, checked against the price bound the quick
@@ -44,7 +44,8 @@ impl Replicate<'_> {
     fn bounded_offer(&self, member: u32, channel: Channel, invited: bool, team: bool) -> Offer {
         let offer = self.offer(member, channel, invited, team);
         debug_assert!(
-            self.world.price_factor(member, offer.total()) <= self.price_bound * (1.0 + 1e-12),
+            self.world.price_factor(member, offer.total())
+                <= self.price_bound[channel as usize] * (1.0 + 1e-12),
             "an offer beats price_bound: a mechanism's discount_bound misses a discount it gives"
         );
         offer

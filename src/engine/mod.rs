@@ -49,10 +49,10 @@ pub struct Replicate<'a> {
     mechanisms: Mechanisms,
     /// Does any mechanism give discounts (so offers must be worked out)?
     prices: bool,
-    /// No offer's price term `(π / list)^(−ε)` exceeds this (1 when no mechanism gives
-    /// discounts): an exposure whose purchase draw is above the list-price probability times
-    /// this bound is rejected without working out the offer.
-    price_bound: f64,
+    /// By channel: no offer's price term `(π / list)^(−ε)` on it exceeds this (1 when no
+    /// mechanism gives discounts there): an exposure whose purchase draw is above the
+    /// list-price probability times this bound is rejected without working out the offer.
+    price_bound: [f64; Channel::ALL.len()],
     /// Set when a friend's share converts with the same probability for every friend (no
     /// receiver-dependent factor is on): shares then skip ahead from buyer to buyer.
     skip_ahead: Option<SkipAhead>,
@@ -116,9 +116,12 @@ impl<'a> Replicate<'a> {
             members: n,
             draws: &draws,
         });
-        let prices = crate::mechanism::stacked_discount_bound(scenario).is_some();
+        let prices = Channel::ALL
+            .iter()
+            .any(|&c| crate::mechanism::stacked_discount_bound(scenario, c).is_some());
+        let max_elasticity = population.price_elasticity.max();
         let price_bound =
-            crate::mechanism::price_bound(scenario, population.price_elasticity.max());
+            Channel::ALL.map(|c| crate::mechanism::price_bound(scenario, max_elasticity, c));
         Replicate {
             world: World::new(scenario, graph, community, population, draws),
             mechanisms,
@@ -175,7 +178,7 @@ impl<'a> Replicate<'a> {
     /// Turns the quick purchase rejection off: every exposure works out its offer. The outputs
     /// must not change (the rejection skips only offers that cannot convert); a test checks it.
     pub fn without_quick_rejection(&mut self) {
-        self.price_bound = f64::MAX;
+        self.price_bound = [f64::MAX; Channel::ALL.len()];
     }
 
     /// Turns the skip-ahead share path off: every friend a share reaches gets a purchase draw.

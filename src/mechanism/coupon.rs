@@ -294,7 +294,7 @@ impl Mechanism for State {
     }
 
     /// One coupon per order: the most valuable schedule.
-    fn discount_bound(s: &Scenario) -> Option<i64> {
+    fn discount_bound(s: &Scenario, _channel: Channel) -> Option<i64> {
         let list = s.product.list_price_cents;
         s.coupon.iter().map(|c| c.value_on(list)).max()
     }

@@ -200,7 +200,11 @@ impl Mechanism for State {
         self.budgets.iter().all(Budget::exhausted)
     }
 
-    fn discount_bound(s: &Scenario) -> Option<i64> {
+    /// The flash price is offered on the `flash` channel only.
+    fn discount_bound(s: &Scenario, channel: Channel) -> Option<i64> {
+        if channel != Channel::Flash {
+            return None;
+        }
         let list = s.product.list_price_cents;
         s.flash_sale
             .iter()

@@ -438,7 +438,11 @@ impl Mechanism for State {
         self.budgets.iter().all(Budget::exhausted)
     }
 
-    fn discount_bound(s: &Scenario) -> Option<i64> {
+    /// The live price is offered on the `live` channel only.
+    fn discount_bound(s: &Scenario, channel: Channel) -> Option<i64> {
+        if channel != Channel::Live {
+            return None;
+        }
         let list = s.product.list_price_cents;
         s.live_stream
             .iter()

@@ -92,10 +92,13 @@ pub trait Mechanism: Sized {
 
     // ---- Declarations the fast paths are derived from.
 
-    /// The most cents it can take off one order in scenario `s`, or `None` if it never gives a
-    /// discount. The engine's price bound stacks every mechanism's; [`Mechanism::discount`]
-    /// must never give more (a `debug_assert!` checks it at every offer).
-    fn discount_bound(_s: &Scenario) -> Option<i64> {
+    /// The most cents it can take off one order on an exposure through `channel` in scenario
+    /// `s`, or `None` if it never gives a discount there. The engine's price bound for the
+    /// channel stacks every mechanism's; [`Mechanism::discount`] must never give more (a
+    /// `debug_assert!` checks it at every offer). A discount tied to one channel (a live
+    /// price, a flash price) says so, and leaves every other channel's quick rejection as tight
+    /// as before.
+    fn discount_bound(_s: &Scenario, _channel: Channel) -> Option<i64> {
         None
     }
 
@@ -237,11 +240,11 @@ macro_rules! registry {
             $(<$state>::lint(s, w);)*
         }
 
-        /// Every mechanism's discounts stacked: the most cents any offer can take off, or
-        /// `None` if no mechanism gives discounts (offers need not be worked out).
-        pub fn stacked_discount_bound(s: &Scenario) -> Option<i64> {
+        /// Every mechanism's discounts on `channel` stacked: the most cents an offer on it can
+        /// take off, or `None` if no mechanism gives discounts there.
+        pub fn stacked_discount_bound(s: &Scenario, channel: Channel) -> Option<i64> {
             let mut total = None;
-            $(if let Some(cents) = <$state>::discount_bound(s) {
+            $(if let Some(cents) = <$state>::discount_bound(s, channel) {
                 total = Some(total.unwrap_or(0) + cents);
             })*
             total
@@ -380,12 +383,12 @@ registry! {
     checkin: checkin::State,
 }
 
-/// An upper bound on the price term `(π / list)^(−ε)` of any offer in scenario `s` when no
+/// An upper bound on the price term `(π / list)^(−ε)` of any offer on `channel` in scenario `s` when no
 /// member's elasticity exceeds `max_elasticity`: every mechanism's discount bound stacked, the
 /// price at least one cent; 1 when no mechanism gives discounts. Slightly inflated so that
 /// rounding never puts a true probability above it.
-pub fn price_bound(s: &Scenario, max_elasticity: f64) -> f64 {
-    let Some(off) = stacked_discount_bound(s) else {
+pub fn price_bound(s: &Scenario, max_elasticity: f64, channel: Channel) -> f64 {
+    let Some(off) = stacked_discount_bound(s, channel) else {
         return 1.0;
     };
     let list = s.product.list_price_cents;
@@ -402,6 +405,7 @@ pub fn percent_of(list_cents: i64, pct: f64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::price_bound;
+    use crate::model::Channel;
     use crate::scenario::LoadedScenario;
 
     fn scenario(extra: &str) -> crate::scenario::Scenario {
@@ -422,15 +426,22 @@ mod tests {
         );
         // 9900 − 1000 − 2475 − 1000 = 5425 at elasticity 2, inflated by 1e-9.
         let expect = (5425.0f64 / 9900.0).powf(-2.0);
-        let got = price_bound(&s, 2.0);
+        let got = price_bound(&s, 2.0, Channel::Friend);
         assert!(
             got >= expect && got <= expect * (1.0 + 2e-9),
             "{got} vs {expect}"
         );
         // Redeemable points can make an order free: the price floor is one cent.
         let s = scenario("[points]\nper_cent = 0.01\nredeem_cents_per_point = 1.0\n");
-        assert!(price_bound(&s, 1.0) >= 9900.0);
+        assert!(price_bound(&s, 1.0, Channel::Ad) >= 9900.0);
         // No mechanism gives a discount: the bound is exactly 1.
-        assert_eq!(price_bound(&scenario(""), 3.0), 1.0);
+        assert_eq!(price_bound(&scenario(""), 3.0, Channel::Friend), 1.0);
+        // A live price counts on the live channel only.
+        let s = scenario(
+            "[[live_stream]]\nname = \"l\"\ndays = [1]\np_attend_customer = 0.5\nprice_cents = 4950\n",
+        );
+        assert_eq!(price_bound(&s, 1.0, Channel::Friend), 1.0);
+        let live = price_bound(&s, 1.0, Channel::Live);
+        assert!((live - 2.0).abs() < 1e-6, "{live}");
     }
 }

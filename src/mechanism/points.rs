@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Init, Mechanism, Slot, percent_of};
 use crate::engine::{Offer, OfferQuery, Order, Replicate};
+use crate::model::Channel;
 use crate::model::ledger::Scheme;
 use crate::scenario::Scenario;
 use crate::scenario::schema::defaults;
@@ -132,7 +133,7 @@ impl Mechanism for State {
     }
 
     /// The best tier's discount, plus the whole price when points are redeemable.
-    fn discount_bound(s: &Scenario) -> Option<i64> {
+    fn discount_bound(s: &Scenario, _channel: Channel) -> Option<i64> {
         let p = s.points.as_ref()?;
         let list = s.product.list_price_cents;
         let tier = p

@@ -170,7 +170,7 @@ impl Mechanism for State {
         }
     }
 
-    fn discount_bound(s: &Scenario) -> Option<i64> {
+    fn discount_bound(s: &Scenario, _channel: Channel) -> Option<i64> {
         s.referral.as_ref().map(|r| r.invitee_discount_cents)
     }
 

@@ -327,7 +327,7 @@ impl Mechanism for State {
         );
     }
 
-    fn discount_bound(s: &Scenario) -> Option<i64> {
+    fn discount_bound(s: &Scenario, _channel: Channel) -> Option<i64> {
         let g = s.group_buy.as_ref()?;
         Some(group_discount(s.product.list_price_cents, g.discount_pct))
     }

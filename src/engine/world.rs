@@ -140,6 +140,15 @@ impl<'a> World<'a> {
             .get(self.customer_of[member as usize] as usize)
     }
 
+    /// The customers still in the private domain (active or silent), in order of first
+    /// purchase: whom a check-in, a customers-only flash sale or a stream to followers reaches.
+    pub fn private_domain(&self) -> impl Iterator<Item = u32> + '_ {
+        self.customers
+            .iter()
+            .map(|c| c.member)
+            .filter(|&m| matches!(self.stage(m), Stage::Active | Stage::Silent))
+    }
+
     /// Position of `member` among the customers, if they ever bought.
     #[inline]
     pub fn customer_index(&self, member: u32) -> Option<usize> {

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 
 use super::{Budget, Init, Mechanism};
 use crate::engine::Replicate;
-use crate::model::Stage;
 use crate::model::ledger::Scheme;
 use crate::model::member::NONE;
 use crate::rng::Stream;
@@ -86,13 +85,7 @@ impl State {
         );
         r.state_mut::<Self>().latest = k;
         let join = r.world.draws.day(Stream::CheckinJoin, day);
-        let members: Vec<u32> = r
-            .world
-            .customers
-            .iter()
-            .map(|c| c.member)
-            .filter(|&m| matches!(r.world.stage(m), Stage::Active | Stage::Silent))
-            .collect();
+        let members: Vec<u32> = r.world.private_domain().collect();
         for m in members {
             if !join.chance(p, m, k) {
                 continue;

@@ -116,9 +116,7 @@ impl State {
                 *n += 1;
             }
         }
-        if was_high || now >= self.high {
-            self.high_count = self.high_count + u32::from(now >= self.high) - u32::from(was_high);
-        }
+        self.high_count = self.high_count + u32::from(now >= self.high) - u32::from(was_high);
     }
 }
 

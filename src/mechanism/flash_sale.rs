@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{Budget, Init, Mechanism, percent_of};
 use crate::engine::{Offer, OfferQuery, Order, Replicate};
+use crate::model::Channel;
 use crate::model::ledger::Scheme;
 use crate::model::member::NONE;
-use crate::model::{Channel, Stage};
 use crate::rng::Stream;
 use crate::scenario::Scenario;
 use crate::scenario::schema::defaults;
@@ -84,12 +84,7 @@ impl State {
                     .flat_map(|g| c.members(g).iter().copied())
                     .collect()
             }
-            FlashAudience::Customers => w
-                .customers
-                .iter()
-                .map(|c| c.member)
-                .filter(|&m| matches!(w.stage(m), Stage::Active | Stage::Silent))
-                .collect(),
+            FlashAudience::Customers => w.private_domain().collect(),
             FlashAudience::All => (0..w.member_count()).collect(),
         };
         readers.retain(|&m| read.chance(sale.p_read, m, 0));

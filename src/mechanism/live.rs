@@ -19,9 +19,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{Budget, Init, Mechanism};
 use crate::engine::{Offer, OfferQuery, Order, Replicate};
+use crate::model::Channel;
 use crate::model::ledger::Scheme;
 use crate::model::member::NONE;
-use crate::model::{Channel, Stage};
 use crate::rng::Stream;
 use crate::scenario::Scenario;
 use crate::scenario::schema::defaults;
@@ -202,11 +202,7 @@ impl State {
             }
         }
         if ls.p_attend_customer > 0.0 {
-            for c in &w.customers {
-                if matches!(w.stage(c.member), Stage::Active | Stage::Silent) {
-                    pool.push((c.member, 1.0 - ls.p_attend_customer));
-                }
-            }
+            pool.extend(w.private_domain().map(|m| (m, 1.0 - ls.p_attend_customer)));
         }
         if ls.p_attend_follower > 0.0 {
             for &h in hosts {

@@ -206,6 +206,18 @@ pub enum Stream {
     LotteryWin,
     /// Who checks in on a check-in day.
     CheckinJoin,
+    /// Whether a new customer joins the group matrix's onboarding group.
+    MatrixJoin,
+    /// Who reads a group-matrix post.
+    MatrixRead {
+        /// The stage (high 16 bits) and the post of the day (low 16 bits).
+        post: u32,
+    },
+    /// Whether a reader of a group-matrix post buys.
+    MatrixPurchase {
+        /// The stage and the post, as in [`Stream::MatrixRead`].
+        post: u32,
+    },
 }
 
 impl Stream {
@@ -267,12 +279,15 @@ impl Stream {
             S::LotteryEntry => (49, 0),
             S::LotteryWin => (50, 0),
             S::CheckinJoin => (51, 0),
+            S::MatrixJoin => (52, 0),
+            S::MatrixRead { post } => (53, one(post)),
+            S::MatrixPurchase { post } => (54, one(post)),
         }
     }
 }
 
 /// Number of stream numbers; keeps the per-stream key table fixed-size.
-pub const STREAMS: usize = 52;
+pub const STREAMS: usize = 55;
 
 /// The per-replicate key from which every keyed draw of that replicate derives.
 #[derive(Debug, Clone, Copy)]

@@ -162,20 +162,21 @@ impl Replicate<'_> {
             offer,
         };
         hooks::on_order(self, &order);
+        let delivered = hooks::delivery_day(self, &order).map_or(day, |d| d.max(day));
         self.interact(member);
-        self.schedule_after_order(member, generation);
+        self.schedule_after_order(member, generation, delivered);
     }
 
-    /// After an order by `member` (their `generation`-th): the next need, the silence check and
-    /// the first daily share.
-    fn schedule_after_order(&mut self, member: u32, generation: u32) {
+    /// After an order by `member` (their `generation`-th), delivered on day `delivered`: the
+    /// next need (counted from delivery), the silence check and the first daily share.
+    fn schedule_after_order(&mut self, member: u32, generation: u32, delivered: u32) {
         let w = &mut self.world;
         let day = w.day;
         let next = u64::from(day);
         if let Some(r) = &w.scenario.repurchase {
             let gap = need_interval(w, r, member, generation);
             w.retention.push(
-                next + gap,
+                u64::from(delivered) + gap,
                 Event {
                     kind: EventKind::Need,
                     member,

@@ -179,7 +179,7 @@ impl State {
             CouponTarget::Silent => stage == Stage::Silent,
             CouponTarget::Tier(n) => {
                 matches!(stage, Stage::Active | Stage::Silent)
-                    && super::points::tier(r, member) >= n as usize
+                    && super::tier(r, member) >= n as usize
             }
         }
     }
@@ -259,12 +259,12 @@ impl Mechanism for State {
             );
             p.window(&key, c);
             if let CouponTarget::Tier(n) = c.target {
-                let tiers = s.points.as_ref().map_or(0, |pt| pt.tiers.len());
+                let tiers = super::tier_count(s);
                 if n as usize > tiers {
                     p.add(
                         &format!("{key}.target"),
                         format!(
-                            "tier:{n} needs [[points.tiers]] with at least {n} tiers; there are {tiers}"
+                            "tier:{n} needs [[points.tiers]] or [[contribution.tiers]] with at least {n} tiers; there are {tiers}"
                         ),
                     );
                 }
@@ -327,6 +327,7 @@ impl Mechanism for State {
             return 0;
         }
         r.world.row.ledger.book_discount(Scheme::Coupon, cents);
+        r.world.row.coupon_orders += 1;
         cents
     }
 }

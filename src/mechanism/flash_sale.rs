@@ -51,6 +51,10 @@ pub struct FlashSale {
     /// Money for the flash discount; an order it cannot pay is at the list price.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget_cents: Option<i64>,
+    /// Members at this membership tier or above (1 = the first) get early access: they arrive
+    /// before everybody else, in keyed order among themselves; 0 = no early access.
+    #[serde(default)]
+    pub early_access_tier: u32,
 }
 
 /// Each sale's stock left and budget, and the sale being exposed now.
@@ -89,7 +93,11 @@ impl State {
         };
         readers.retain(|&m| read.chance(sale.p_read, m, 0));
         let arrival = w.draws.day(Stream::FlashArrival { sale: k as u32 }, day);
-        readers.sort_unstable_by_key(|&m| (arrival.bits(m, 0), m));
+        let early = sale.early_access_tier as usize;
+        readers.sort_unstable_by_key(|&m| {
+            let late = early == 0 || super::tier(r, m) < early;
+            (late, arrival.bits(m, 0), m)
+        });
         readers
     }
 
@@ -149,6 +157,17 @@ impl Mechanism for State {
             p.prob(&key("p_read"), f.p_read);
             if let Some(b) = f.budget_cents {
                 p.cents(&key("budget_cents"), b);
+            }
+            let tiers = super::tier_count(s);
+            if f.early_access_tier as usize > tiers {
+                p.add(
+                    &key("early_access_tier"),
+                    format!(
+                        "{} needs at least that many tiers ([[contribution.tiers]] or \
+                         [[points.tiers]]); there are {tiers}; allowed: 0 (none) to {tiers}",
+                        f.early_access_tier
+                    ),
+                );
             }
             if f.audience == FlashAudience::Groups && s.groups.is_none() {
                 p.add(

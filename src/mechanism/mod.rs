@@ -24,16 +24,20 @@
 pub mod ads;
 pub mod checkin;
 pub mod commission;
+pub mod contribution;
 pub mod coupon;
 pub mod engagement;
 pub mod festival;
+pub mod first_order;
 pub mod flash_sale;
 pub mod group_buy;
+pub mod group_matrix;
 pub mod kol;
 pub mod live;
 pub mod lottery;
 pub mod points;
 pub mod posting;
+pub mod presale;
 pub mod red_packet;
 pub mod referral;
 pub mod share_reward;
@@ -157,6 +161,12 @@ pub trait Mechanism: Sized {
 
     /// Reacts to an order placed (rewards, points, commission, packets).
     fn on_order(_r: &mut Replicate<'_>, _order: &Order) {}
+
+    /// The day `order` reaches its buyer if later than today (a pre-order): the buyer's next
+    /// need counts from then.
+    fn delivery_day(&self, _r: &Replicate<'_>, _order: &Order) -> Option<u32> {
+        None
+    }
 
     /// Multiplier on `member`'s conversion on `channel` today (a festival's impulse, the lift
     /// of an engaged member); asked only if [`Mechanism::adjusts_conversion`].
@@ -322,6 +332,15 @@ macro_rules! registry {
             pub fn on_order(r: &mut Replicate<'_>, order: &Order) {
                 $(if r.mechanisms().$field.is_some() { <$state>::on_order(r, order); })*
             }
+            pub fn delivery_day(r: &Replicate<'_>, order: &Order) -> Option<u32> {
+                let mut day = None;
+                $(if let Some(x) = &r.mechanisms().$field
+                    && let Some(d) = x.delivery_day(r, order)
+                {
+                    day = Some(day.map_or(d, |e: u32| e.max(d)));
+                })*
+                day
+            }
             pub fn share_multiplier(r: &Replicate<'_>, member: u32) -> f64 {
                 let mut x = 1.0;
                 $(if let Some(m) = &r.mechanisms().$field { x *= m.share_multiplier(r, member); })*
@@ -381,6 +400,23 @@ registry! {
     flash_sale: flash_sale::State,
     lottery: lottery::State,
     checkin: checkin::State,
+    contribution: contribution::State,
+    first_order: first_order::State,
+    presale: presale::State,
+    group_matrix: group_matrix::State,
+}
+
+/// `member`'s membership tier today (1-based, 0 = none): their contribution tier with
+/// `[[contribution.tiers]]`, else their lifetime-points tier (a scenario has at most one).
+pub fn tier(r: &Replicate<'_>, member: u32) -> usize {
+    contribution::tier(r, member).max(points::tier(r, member))
+}
+
+/// How many membership tiers scenario `s` defines (contribution or lifetime points).
+pub fn tier_count(s: &Scenario) -> usize {
+    let contribution = s.contribution.as_ref().map_or(0, |c| c.tiers.len());
+    let points = s.points.as_ref().map_or(0, |p| p.tiers.len());
+    contribution.max(points)
 }
 
 /// An upper bound on the price term `(π / list)^(−ε)` of any offer on `channel` in scenario `s` when no

@@ -117,19 +117,7 @@ impl Mechanism for State {
         p.non_negative("points.per_share", pt.per_share);
         p.non_negative("points.redeem_cents_per_point", pt.redeem_cents_per_point);
         p.non_negative("points.redeem_min_points", pt.redeem_min_points);
-        for (i, t) in pt.tiers.iter().enumerate() {
-            let key = format!("points.tiers[{i}]");
-            p.non_negative(&format!("{key}.threshold"), t.threshold);
-            if i > 0 && t.threshold <= pt.tiers[i - 1].threshold {
-                p.add(
-                    &format!("{key}.threshold"),
-                    "tiers must be listed by strictly ascending threshold".into(),
-                );
-            }
-            p.pct(&format!("{key}.discount_pct"), t.discount_pct);
-            p.prob(&format!("{key}.churn_protect"), t.churn_protect);
-            p.non_negative(&format!("{key}.share_multiplier"), t.share_multiplier);
-        }
+        check_tiers("points.tiers", &pt.tiers, p);
     }
 
     /// The best tier's discount, plus the whole price when points are redeemable.
@@ -188,6 +176,9 @@ impl Mechanism for State {
             .world
             .customer_index(order.buyer)
             .expect("the buyer is a customer");
+        if tier(r, order.buyer) > 0 {
+            r.world.row_mut().tier_orders += 1;
+        }
         r.state_mut::<Self>().earn(c, earned);
     }
 
@@ -205,6 +196,23 @@ impl Mechanism for State {
 
     fn churn_protection(&self, r: &Replicate<'_>, member: u32) -> f64 {
         self.benefits_of(r, member).map_or(0.0, |t| t.churn_protect)
+    }
+}
+
+/// Range checks of a tier list under `key` (`points.tiers`, `contribution.tiers`).
+pub fn check_tiers(key: &str, tiers: &[Tier], p: &mut Problems) {
+    for (i, t) in tiers.iter().enumerate() {
+        let key = format!("{key}[{i}]");
+        p.non_negative(&format!("{key}.threshold"), t.threshold);
+        if i > 0 && t.threshold <= tiers[i - 1].threshold {
+            p.add(
+                &format!("{key}.threshold"),
+                "tiers must be listed by strictly ascending threshold".into(),
+            );
+        }
+        p.pct(&format!("{key}.discount_pct"), t.discount_pct);
+        p.prob(&format!("{key}.churn_protect"), t.churn_protect);
+        p.non_negative(&format!("{key}.share_multiplier"), t.share_multiplier);
     }
 }
 

@@ -49,21 +49,11 @@ impl State {
         if day < policy.start_day || policy.end_day.is_some_and(|end| day > end) {
             return;
         }
-        // Posts spread evenly: floor(t·r) − floor((t−1)·r) posts on the t-th posting day.
-        let t = f64::from(day - policy.start_day + 1);
-        let posts_before = ((t - 1.0) * policy.posts_per_day).floor() as u64;
-        let posts_today = (t * policy.posts_per_day).floor() as u64 - posts_before;
+        let (posts_before, posts_today) = cadence(day - policy.start_day + 1, policy.posts_per_day);
         let ln_miss = (-policy.p_read).ln_1p();
         let community = r.world.community;
         for k in 0..posts_today {
-            // The j-th post overall is promotional when it crosses a multiple of 1/promo_share.
-            let j = (posts_before + k) as f64;
-            let promo = ((j + 1.0) * policy.promo_share).floor() > (j * policy.promo_share).floor();
-            let channel = if promo {
-                Channel::Group
-            } else {
-                Channel::Operator
-            };
+            let channel = post_channel(posts_before + k, policy.promo_share);
             let post = k as u32;
             let read = r.world.draws.day(Stream::GroupRead { post }, day);
             let buy = r.world.draws.day(Stream::GroupPostPurchase { post }, day);
@@ -82,6 +72,26 @@ impl State {
                 }
             }
         }
+    }
+}
+
+/// Posts before and on the `t`-th posting day (1-based) at `per_day` posts a day, spread
+/// evenly: ⌊(t−1)·r⌋ before, ⌊t·r⌋ − ⌊(t−1)·r⌋ on it.
+pub fn cadence(t: u32, per_day: f64) -> (u64, u64) {
+    let t = f64::from(t);
+    let before = ((t - 1.0) * per_day).floor() as u64;
+    (before, (t * per_day).floor() as u64 - before)
+}
+
+/// The channel of the `j`-th post (0-based) when `promo_share` of posts are promotional: the
+/// post is promotional (`group`) when it crosses a multiple of 1/`promo_share`, else brand
+/// content (`operator`).
+pub fn post_channel(j: u64, promo_share: f64) -> Channel {
+    let j = j as f64;
+    if ((j + 1.0) * promo_share).floor() > (j * promo_share).floor() {
+        Channel::Group
+    } else {
+        Channel::Operator
     }
 }
 

@@ -75,6 +75,8 @@ pub enum Family {
     Scheme,
     /// Every stage ([`Stage::ALL`]).
     Stage,
+    /// Every group of the group matrix ([`crate::mechanism::group_matrix::STAGES`]).
+    Group,
 
     /// The scenario's segments (only with two or more).
     Segment,
@@ -90,6 +92,7 @@ impl Family {
             Family::Exposure => names(Channel::EXPOSURE.iter().map(|c| c.name()).collect()),
             Family::Scheme => names(Scheme::ALL.iter().map(|s| s.name()).collect()),
             Family::Stage => names(Stage::ALL.iter().map(|s| s.name()).collect()),
+            Family::Group => names(crate::mechanism::group_matrix::STAGES.to_vec()),
             Family::Segment => Vec::new(),
         }
     }
@@ -157,7 +160,9 @@ const fn m(
 }
 
 use Better::{Higher, Lower};
-use Family::{Channel as Ch, Exposure as Ex, One, Scheme as Sc, Segment as Seg, Stage as St};
+use Family::{
+    Channel as Ch, Exposure as Ex, Group as Gr, One, Scheme as Sc, Segment as Seg, Stage as St,
+};
 use Unit::{Cents, Count, Days, Level, Ratio, Share};
 
 /// Members who bought at least once by the end, seeds included.
@@ -602,6 +607,62 @@ pub const LOTTERY_WINS: Metric = m(
 );
 /// Check-ins.
 pub const CHECKINS: Metric = m("checkins", One, Count, Higher, "check-ins (打卡) made");
+/// Members in a contribution tier at the end.
+pub const TIER_MEMBERS: Metric = m(
+    "tier_members",
+    One,
+    Count,
+    Higher,
+    "members in a contribution tier (用户贡献值) on the last day",
+);
+/// Contribution-tier downgrades.
+pub const TIER_DOWNGRADES: Metric = m(
+    "tier_downgrades",
+    One,
+    Count,
+    Lower,
+    "contribution-tier downgrades: days a member's decaying score fell below their tier's threshold",
+);
+/// Orders by tier members.
+pub const TIER_ORDERS: Metric = m(
+    "tier_orders",
+    One,
+    Count,
+    Higher,
+    "orders placed by members in a membership tier (contribution or lifetime points) at the time",
+);
+/// Pre-orders.
+pub const PRESALE_ORDERS: Metric = m(
+    "presale_orders",
+    One,
+    Count,
+    Higher,
+    "orders placed at the presale price (预售 pre-orders)",
+);
+/// Orders that redeemed a coupon.
+pub const COUPON_ORDERS: Metric = m(
+    "coupon_orders",
+    One,
+    Count,
+    Higher,
+    "orders that redeemed a coupon (and the budget paid for it)",
+);
+/// Orders by the buyer's stage in the group matrix.
+pub const MATRIX_ORDERS: Metric = m(
+    "matrix_orders_<group>",
+    Gr,
+    Count,
+    Higher,
+    "orders by members of the group matrix (社群矩阵), by the group the buyer was in when ordering",
+);
+/// Members per stage of the group matrix at the end.
+pub const MATRIX_MEMBERS: Metric = m(
+    "matrix_members_<group>",
+    Gr,
+    Count,
+    Higher,
+    "members of each group of the group matrix on the last day (churned members have left)",
+);
 /// Compliance rules broken.
 pub const COMPLIANCE_FLAGS: Metric = m(
     "compliance_flags",
@@ -688,6 +749,13 @@ pub const KPIS: &[Metric] = &[
     LOTTERY_ENTRIES,
     LOTTERY_WINS,
     CHECKINS,
+    TIER_MEMBERS,
+    TIER_DOWNGRADES,
+    TIER_ORDERS,
+    PRESALE_ORDERS,
+    COUPON_ORDERS,
+    MATRIX_ORDERS,
+    MATRIX_MEMBERS,
     COMPLIANCE_FLAGS,
     CUSTOMERS_BY_SEGMENT,
     CONVERSION_BY_SEGMENT,
@@ -964,6 +1032,62 @@ pub const DAILY: &[DailyColumn] = &[
     d("checkins", One, Count, Higher, "check-ins today", |r, _| {
         r.checkins.to_string()
     }),
+    d(
+        "tier_members",
+        One,
+        Count,
+        Higher,
+        "members in a contribution tier at the end of the day",
+        |r, _| r.tier_members.to_string(),
+    ),
+    d(
+        "tier_downgrades",
+        One,
+        Count,
+        Lower,
+        "contribution-tier downgrades today",
+        |r, _| r.tier_downgrades.to_string(),
+    ),
+    d(
+        "tier_orders",
+        One,
+        Count,
+        Higher,
+        "orders today by members in a membership tier",
+        |r, _| r.tier_orders.to_string(),
+    ),
+    d(
+        "presale_orders",
+        One,
+        Count,
+        Higher,
+        "pre-orders placed today at the presale price",
+        |r, _| r.presale_orders.to_string(),
+    ),
+    d(
+        "coupon_orders",
+        One,
+        Count,
+        Higher,
+        "orders today that redeemed a coupon",
+        |r, _| r.coupon_orders.to_string(),
+    ),
+    d(
+        "matrix_orders_<group>",
+        Gr,
+        Count,
+        Higher,
+        "orders today by members of each group of the group matrix",
+        |r, i| r.matrix_orders[i].to_string(),
+    ),
+    d(
+        "matrix_members_<group>",
+        Gr,
+        Count,
+        Higher,
+        "members of each group of the group matrix at the end of the day",
+        |r, i| r.matrix_members[i].to_string(),
+    ),
     d(
         "scheme_<scheme>_cents",
         Sc,

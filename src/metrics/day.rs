@@ -59,6 +59,28 @@ pub struct DayRow {
     /// Check-ins today.
     #[serde(default)]
     pub checkins: u32,
+    /// Members in a contribution tier at the end of the day.
+    #[serde(default)]
+    pub tier_members: u32,
+    /// Contribution-tier downgrades today (scores that fell below their tier's threshold).
+    #[serde(default)]
+    pub tier_downgrades: u32,
+    /// Orders today by members in a membership tier (contribution or lifetime points).
+    #[serde(default)]
+    pub tier_orders: u32,
+    /// Orders today at the presale price (pre-orders).
+    #[serde(default)]
+    pub presale_orders: u32,
+    /// Orders today that redeemed a coupon.
+    #[serde(default)]
+    pub coupon_orders: u32,
+    /// Orders today by members of the group matrix, by the buyer's stage (onboarding,
+    /// incubation, high-value).
+    #[serde(default)]
+    pub matrix_orders: [u32; 3],
+    /// Members of the group matrix in each stage at the end of the day.
+    #[serde(default)]
+    pub matrix_members: [u32; 3],
     /// Money booked today.
     pub ledger: Ledger,
     /// Mean fatigue over all members at the end of the day.

@@ -313,6 +313,20 @@ impl RunSummary {
         put(&c::LOTTERY_ENTRIES, "", some(sum(|r| r.lottery_entries)));
         put(&c::LOTTERY_WINS, "", some(sum(|r| r.lottery_wins)));
         put(&c::CHECKINS, "", some(sum(|r| r.checkins)));
+        put(&c::TIER_MEMBERS, "", some(f64::from(final_row.tier_members)));
+        put(&c::TIER_DOWNGRADES, "", some(sum(|r| r.tier_downgrades)));
+        put(&c::TIER_ORDERS, "", some(sum(|r| r.tier_orders)));
+        put(&c::PRESALE_ORDERS, "", some(sum(|r| r.presale_orders)));
+        put(&c::COUPON_ORDERS, "", some(sum(|r| r.coupon_orders)));
+        for (k, group) in crate::mechanism::group_matrix::STAGES.iter().enumerate() {
+            let orders = rows.iter().map(|r| f64::from(r.matrix_orders[k])).sum();
+            put(&c::MATRIX_ORDERS, group, some(orders));
+            put(
+                &c::MATRIX_MEMBERS,
+                group,
+                some(f64::from(final_row.matrix_members[k])),
+            );
+        }
         put(
             &c::COMPLIANCE_FLAGS,
             "",

@@ -1,7 +1,8 @@
 //! Channels: where an exposure, and so a customer, came from.
 
 /// How a member was reached. `Seed` is only an acquisition channel (initial customers).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[repr(u8)]
 pub enum Channel {
     /// An initial customer placed on day 0.

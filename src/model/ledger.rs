@@ -139,11 +139,17 @@ pub enum Scheme {
     Lottery = 10,
     /// Check-ins (打卡): streak rewards.
     Checkin = 11,
+    /// Contribution-score tiers (用户贡献值): tier discounts.
+    Contribution = 12,
+    /// Presale (预售): the presale discount.
+    Presale = 13,
+    /// The new-user offer (新人首单).
+    FirstOrder = 14,
 }
 
 impl Scheme {
     /// Every scheme, in column order.
-    pub const ALL: [Scheme; 12] = [
+    pub const ALL: [Scheme; 15] = [
         Scheme::Referral,
         Scheme::GroupBuy,
         Scheme::ShareReward,
@@ -156,6 +162,9 @@ impl Scheme {
         Scheme::FlashSale,
         Scheme::Lottery,
         Scheme::Checkin,
+        Scheme::Contribution,
+        Scheme::Presale,
+        Scheme::FirstOrder,
     ];
 
     /// The name used in column names (`scheme_<name>_cents`) and TOML tables.
@@ -173,6 +182,9 @@ impl Scheme {
             Scheme::FlashSale => "flash_sale",
             Scheme::Lottery => "lottery",
             Scheme::Checkin => "checkin",
+            Scheme::Contribution => "contribution",
+            Scheme::Presale => "presale",
+            Scheme::FirstOrder => "first_order",
         }
     }
 }

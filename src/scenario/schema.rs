@@ -107,6 +107,18 @@ pub struct Scenario {
     /// `[checkin]`: periodic check-ins with streak rewards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkin: Option<Checkin>,
+    /// `[contribution]`: a rolling contribution score and its tiers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contribution: Option<Contribution>,
+    /// `[first_order]`: the new-user offer on first orders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_order: Option<FirstOrder>,
+    /// `[presale]`: pre-orders at a presale price, delivered later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub presale: Option<Presale>,
+    /// `[group_matrix]`: onboarding, incubation and high-value groups for customers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_matrix: Option<GroupMatrix>,
 }
 
 /// `[population]`: the segments members are drawn from.

@@ -10,7 +10,7 @@ use fission::scenario::LoadedScenario;
 use super::common::assert_close_z;
 
 /// A scenario of `days` days on the edge list `edges` with `body` appended (seed 1, list price ¥10).
-fn on_graph(edges: &str, days: u32, body: &str) -> Setup {
+pub(super) fn on_graph(edges: &str, days: u32, body: &str) -> Setup {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     std::fs::write(dir.join("g.txt"), edges).unwrap();
@@ -36,12 +36,12 @@ fn buyers(setup: &Setup, r: u64) -> Vec<u32> {
     b.0
 }
 
-fn total(out: &RunOutput, f: fn(&fission::metrics::DayRow) -> u32) -> u32 {
+pub(super) fn total(out: &RunOutput, f: fn(&fission::metrics::DayRow) -> u32) -> u32 {
     out.rows.iter().map(f).sum()
 }
 
 /// The members of `0..n` in the keyed arrival order of `stream` on `day` (replicate 0, seed 1).
-fn arrival_order(n: u32, stream: Stream, day: u32) -> Vec<u32> {
+pub(super) fn arrival_order(n: u32, stream: Stream, day: u32) -> Vec<u32> {
     let key = Draws::new(1, 0).day(stream, day);
     let mut order: Vec<u32> = (0..n).collect();
     order.sort_by_key(|&m| (key.bits(m, 0), m));
@@ -243,7 +243,12 @@ fn calendar_events_after_the_horizon_change_nothing() {
         [[flash_sale]]\nname = \"late\"\nday = 5000\ndiscount_pct = 90.0\nstock = 10\naudience = \"all\"\n\
         [[festival]]\nname = \"late\"\nstart_day = 5000\nend_day = 5003\nimpulse = 3.0\n\
         [lottery]\np_win = 0.5\nprize_cents = 100\nstart_day = 5000\n\
-        [checkin]\np_participate = 0.5\nstreak_reward_cents = 100\nstart_day = 5000\n";
+        [checkin]\np_participate = 0.5\nstreak_reward_cents = 100\nstart_day = 5000\n\
+        [first_order]\ndiscount_pct = 50.0\nstart_day = 5000\n\
+        [presale]\nstart_day = 5000\nend_day = 5001\ndelivery_day = 5010\ndiscount_pct = 30.0\n\
+        channels = [\"friend\", \"ad\", \"group\"]\n\
+        [contribution]\n\
+        [group_matrix]\np_join = 0.0\n[group_matrix.onboarding]\nposts_per_day = 2.0\n";
     for (file, sets) in [
         ("scenarios/quickstart.toml", vec!["graph.holme_kim.n=2000"]),
         ("scenarios/ic_karate.toml", vec![]),

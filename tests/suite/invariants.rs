@@ -108,7 +108,7 @@ impl Observer for Invariants {
         );
         let s = rep.scenario();
         let sum = |b: Vec<Option<i64>>| b.into_iter().sum::<Option<i64>>();
-        let budgets: [(Scheme, Option<i64>); 10] = [
+        let budgets: [(Scheme, Option<i64>); 12] = [
             (
                 Scheme::Referral,
                 s.referral.as_ref().and_then(|r| r.budget_cents),
@@ -149,6 +149,14 @@ impl Observer for Invariants {
                 Scheme::Checkin,
                 s.checkin.as_ref().and_then(|c| c.budget_cents),
             ),
+            (
+                Scheme::FirstOrder,
+                s.first_order.as_ref().and_then(|f| f.budget_cents),
+            ),
+            (
+                Scheme::Presale,
+                s.presale.as_ref().and_then(|p| p.budget_cents),
+            ),
         ];
         // A flash sale sells at most its stock; a stream admits at most its capacity.
         let stock: u32 = s.flash_sale.iter().map(|f| f.stock).sum();
@@ -173,6 +181,15 @@ impl Observer for Invariants {
             );
         }
         assert!(row.high_activity <= n);
+        // Tier and group-matrix members are members; the matrix's members are customers still
+        // there, and a tier or stage order is an order.
+        assert!(row.tier_members <= n);
+        assert!(row.matrix_members.iter().sum::<u32>() <= row.customers);
+        let orders = row.ledger.orders;
+        assert!(u64::from(row.matrix_orders.iter().sum::<u32>()) <= orders);
+        for stage_orders in [row.tier_orders, row.presale_orders, row.coupon_orders] {
+            assert!(u64::from(stage_orders) <= orders);
+        }
         for (scheme, budget) in budgets {
             if let Some(budget) = budget {
                 let spent = self.total.scheme_cents[scheme as usize];
@@ -299,11 +316,15 @@ impl Knobs {
                      p_stranger_fill = 0.1\np_fallback_solo = 0.3\nsuccess_bonus_cents = 30\nbudget_cents = {b}\n"
                 )
             };
-            let points = if b % 3 == 0 {
-                ""
-            } else {
-                "[points]\nper_cent = 0.01\nper_share = 1.0\nredeem_cents_per_point = 1.0\nredeem_min_points = 10.0\n\
-                 [[points.tiers]]\nname = \"vip\"\nthreshold = 15.0\ndiscount_pct = 5.0\nchurn_protect = 0.01\nshare_multiplier = 1.2\n"
+            // A member has one tier: lifetime points (b % 3 == 1) or a contribution score.
+            let contribution = "[contribution]\nper_interaction = 1.0\nper_order = 4.0\nper_share = 2.0\nper_referral = 3.0\ndecay = 0.8\n";
+            let points = match b % 3 {
+                0 => format!("{contribution}{}", contribution_tiers()),
+                1 => format!("[points]\nper_cent = 0.01\nper_share = 1.0\nredeem_cents_per_point = 1.0\nredeem_min_points = 10.0\n\
+                 [[points.tiers]]\nname = \"vip\"\nthreshold = 15.0\ndiscount_pct = 5.0\nchurn_protect = 0.01\nshare_multiplier = 1.2\n\
+                 {contribution}"),
+                _ => format!("[points]\nper_cent = 0.01\nper_share = 1.0\nredeem_cents_per_point = 1.0\nredeem_min_points = 10.0\n\
+                 {contribution}{}", contribution_tiers()),
             };
             format!(
                 "{group_buy}\
@@ -319,11 +340,17 @@ impl Knobs {
                  p_attend_customer = 0.4\np_attend_follower = 0.5\np_invite = 0.1\ncapacity = 15\nprice_cents = 799\n\
                  preview_days = 2\npreview_p_read = 0.5\nrecap = true\nrecap_p_read = 0.4\nhost_fee_cents = 200\nbudget_cents = {b}\n\
                  [[live_stream]]\nname = \"koc\"\ndays = [9]\nhost = \"c\"\np_attend_follower = 1.0\nbudget_cents = {b}\n\
-                 [[flash_sale]]\nname = \"f\"\nday = 8\ndiscount_pct = 40.0\nstock = 5\naudience = \"all\"\np_read = 0.6\nbudget_cents = {b}\n\
+                 [[flash_sale]]\nname = \"f\"\nday = 8\ndiscount_pct = 40.0\nstock = 5\naudience = \"all\"\np_read = 0.6\nbudget_cents = {b}\nearly_access_tier = 1\n\
                  [[festival]]\nname = \"d11\"\nstart_day = 12\nend_day = 14\nattention = 1.5\nimpulse = 1.3\n\
                  [engagement]\nhigh_activity = 3.0\nchurn_cut = 0.5\n\
                  [lottery]\nentry = \"interaction\"\np_enter = 0.3\np_win = 0.2\nprize_cents = 50\nbudget_cents = {b}\n\
-                 [checkin]\nperiod_days = 5\np_participate = 0.5\nstreak_length = 2\nstreak_reward_cents = 40\nchurn_cut = 0.5\nbudget_cents = {b}\n"
+                 [checkin]\nperiod_days = 5\np_participate = 0.5\nstreak_length = 2\nstreak_reward_cents = 40\nchurn_cut = 0.5\nbudget_cents = {b}\n\
+                 [first_order]\ndiscount_pct = 10.0\nend_day = 30\nbudget_cents = {b}\n\
+                 [presale]\nstart_day = 3\nend_day = 10\ndiscount_pct = 15.0\nchannels = [\"group\", \"friend\"]\ndelivery_day = 15\nbudget_cents = {b}\n\
+                 [group_matrix]\np_join = 0.8\nincubation_orders = 2\nhigh_value_tier = 1\n\
+                 [group_matrix.onboarding]\nposts_per_day = 1.0\np_read = 0.5\n\
+                 [group_matrix.incubation]\nposts_per_day = 0.5\npromo_share = 0.5\np_read = 0.5\n\
+                 [group_matrix.high_value]\nposts_per_day = 0.5\np_read = 0.8\n"
             )
         });
         let repurchase = self.repurchase.map_or(String::new(), |m| {
@@ -497,6 +524,13 @@ fn segment_metrics_partition_the_customers() {
     }
 }
 
+/// Two contribution tiers (the second with early access to flash sales through the sale's
+/// `early_access_tier = 1`).
+fn contribution_tiers() -> &'static str {
+    "[[contribution.tiers]]\nname = \"active\"\nthreshold = 5.0\ndiscount_pct = 4.0\nchurn_protect = 0.01\n\
+     [[contribution.tiers]]\nname = \"core\"\nthreshold = 12.0\ndiscount_pct = 8.0\nshare_multiplier = 1.3\n"
+}
+
 /// The random scenarios with every scheme on do exercise the schemes (so the invariants above
 /// are not checked on empty ledgers).
 #[test]
@@ -510,6 +544,7 @@ fn the_scheme_scenarios_exercise_every_scheme() {
     let setup = knobs.setup();
     let mut total = [0i64; Scheme::ALL.len()];
     let mut teams = 0.0;
+    let mut seen = std::collections::BTreeMap::new();
     for r in 0..20 {
         let out = setup.run(r).unwrap();
         for row in &out.rows {
@@ -518,6 +553,19 @@ fn the_scheme_scenarios_exercise_every_scheme() {
             }
         }
         teams += out.summary.get("teams_filled").unwrap();
+        for kpi in [
+            "tier_downgrades",
+            "tier_orders",
+            "presale_orders",
+            "matrix_orders_onboarding",
+            "matrix_orders_incubation",
+            "matrix_orders_high_value",
+        ] {
+            *seen.entry(kpi).or_insert(0.0) += out.summary.get(kpi).unwrap();
+        }
+    }
+    for (kpi, total) in seen {
+        assert!(total > 0.0, "{kpi} never happened");
     }
     for s in Scheme::ALL {
         if s != Scheme::Referral {

@@ -3,6 +3,7 @@ mod cli;
 mod common;
 mod determinism;
 mod experiments;
+mod funnel;
 mod fuzz;
 mod incentives;
 mod invariants;

@@ -106,12 +106,18 @@ fn reference_lists_every_key_with_its_default() {
         "lottery.p_win",
         "lottery.prize_cents",
         "checkin.p_participate",
+        "first_order.discount_pct",
+        "presale.discount_pct",
+        "presale.delivery_day",
+        "presale.end_day",
     ];
     let minimal = "name = \"m\"\n[graph.barabasi_albert]\nn = 1000\nm = 3\n[repurchase]\nmean_interval_days = 30.0\n[ads]\nimpressions_per_day = 0\ncpm_cents = 0\n[referral]\n\
         [group_buy]\nteam_size = 3\ndiscount_pct = 0.0\n[share_reward]\n\
         [red_packet]\ntotal_cents = 1000\nsplit_n = 5\n[points]\n[commission]\nlevel_rates_pct = [10.0]\n\
         [groups]\n[posting_policy]\nposts_per_day = 1.0\n[engagement]\n\
-        [lottery]\np_win = 0.5\nprize_cents = 1\n[checkin]\np_participate = 0.5\n";
+        [lottery]\np_win = 0.5\nprize_cents = 1\n[checkin]\np_participate = 0.5\n\
+        [contribution]\n[first_order]\ndiscount_pct = 1.0\n[presale]\ndiscount_pct = 1.0\ndelivery_day = 9\nend_day = 9\n\
+        [group_matrix]\n";
     let (_, defaults) = resolved_keys(minimal);
     for key in &listed {
         if required.contains(&key.as_str()) || key.contains("[]") || key.starts_with("population") {

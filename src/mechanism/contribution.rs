@@ -273,6 +273,9 @@ impl Mechanism for State {
 
     fn end_day(r: &mut Replicate<'_>) {
         let st = r.state_mut::<Self>();
+        if st.tiers.is_empty() {
+            return;
+        }
         let (tiered, downgrades) = (st.tiered, std::mem::take(&mut st.downgrades));
         let row = r.world.row_mut();
         row.tier_members = tiered;

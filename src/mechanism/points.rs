@@ -59,6 +59,8 @@ pub struct Tier {
 pub struct State {
     balance: Vec<f64>,
     lifetime: Vec<f64>,
+    /// Customers in a tier now (tiers are never lost).
+    tiered: u32,
 }
 
 /// The scenario's points table (the hooks run only when it is there).
@@ -89,14 +91,18 @@ impl State {
         benefits(&cfg.tiers, tier_of(&cfg.tiers, self.lifetime_of(r, member)))
     }
 
-    /// Adds `points` to customer `c`'s balance and lifetime points.
-    fn earn(&mut self, c: usize, points: f64) {
+    /// Adds `points` to customer `c`'s balance and lifetime points (`tiers`: the ladder).
+    fn earn(&mut self, c: usize, points: f64, tiers: &[Tier]) {
         if self.balance.len() <= c {
             self.balance.resize(c + 1, 0.0);
             self.lifetime.resize(c + 1, 0.0);
         }
+        let was = tier_of(tiers, self.lifetime[c]);
         self.balance[c] += points;
         self.lifetime[c] += points;
+        if was == 0 && tier_of(tiers, self.lifetime[c]) > 0 {
+            self.tiered += 1;
+        }
     }
 }
 
@@ -106,6 +112,7 @@ impl Mechanism for State {
         Some(State {
             balance: Vec::new(),
             lifetime: Vec::new(),
+            tiered: 0,
         })
     }
 
@@ -179,7 +186,8 @@ impl Mechanism for State {
         if tier(r, order.buyer) > 0 {
             r.world.row_mut().tier_orders += 1;
         }
-        r.state_mut::<Self>().earn(c, earned);
+        let tiers = &config(r).tiers;
+        r.state_mut::<Self>().earn(c, earned, tiers);
     }
 
     fn share_multiplier(&self, r: &Replicate<'_>, member: u32) -> f64 {
@@ -190,12 +198,20 @@ impl Mechanism for State {
     fn on_share(r: &mut Replicate<'_>, sharer: u32) {
         let per_share = config(r).per_share;
         if let Some(c) = r.world.customer_index(sharer) {
-            r.state_mut::<Self>().earn(c, per_share);
+            let tiers = &config(r).tiers;
+            r.state_mut::<Self>().earn(c, per_share, tiers);
         }
     }
 
     fn churn_protection(&self, r: &Replicate<'_>, member: u32) -> f64 {
         self.benefits_of(r, member).map_or(0.0, |t| t.churn_protect)
+    }
+
+    fn end_day(r: &mut Replicate<'_>) {
+        if !config(r).tiers.is_empty() {
+            let tiered = r.state::<Self>().tiered;
+            r.world.row_mut().tier_members = tiered;
+        }
     }
 }
 

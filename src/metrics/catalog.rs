@@ -613,7 +613,7 @@ pub const TIER_MEMBERS: Metric = m(
     One,
     Count,
     Higher,
-    "members in a contribution tier (用户贡献值) on the last day",
+    "members holding a membership tier on the last day (a contribution tier is lost with the score; a lifetime-points tier is kept, also by churned customers)",
 );
 /// Contribution-tier downgrades.
 pub const TIER_DOWNGRADES: Metric = m(
@@ -1037,7 +1037,7 @@ pub const DAILY: &[DailyColumn] = &[
         One,
         Count,
         Higher,
-        "members in a contribution tier at the end of the day",
+        "members holding a membership tier at the end of the day",
         |r, _| r.tier_members.to_string(),
     ),
     d(

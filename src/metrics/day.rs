@@ -59,7 +59,7 @@ pub struct DayRow {
     /// Check-ins today.
     #[serde(default)]
     pub checkins: u32,
-    /// Members in a contribution tier at the end of the day.
+    /// Members holding a membership tier (contribution or lifetime points) at the end of the day.
     #[serde(default)]
     pub tier_members: u32,
     /// Contribution-tier downgrades today (scores that fell below their tier's threshold).

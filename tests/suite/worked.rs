@@ -125,3 +125,39 @@ fn check_ins_and_a_lottery_raise_retention_and_interactions() {
     assert!(r.diff("checkin_lottery", "net_cents").2 < 0.0);
     assert!(r.diff("coupon", "net_cents").1 > 0.0);
 }
+
+#[test]
+fn contribution_tiers_keep_more_customers_than_lifetime_points_tiers() {
+    let r = run(
+        "fresh_food_tiers",
+        &[
+            "--replicates",
+            "20",
+            "--set",
+            "compare.baseline=\"lifetime_points\"",
+        ],
+    );
+    // Paired against lifetime-points tiers with the same benefits: fewer churned customers,
+    // more orders, more net profit despite the larger discount bill.
+    let (d, _, hi) = r.diff("contribution", "final_churned");
+    assert!(hi < 0.0, "contribution − lifetime final_churned: {d} [… {hi}]");
+    for metric in ["orders", "retention_d30", "net_cents", "discount_cents"] {
+        let (d, lo, _) = r.diff("contribution", metric);
+        assert!(lo > 0.0, "contribution − lifetime {metric}: {d} [{lo}, …]");
+    }
+    // Both ladders beat no tiers on churn.
+    let (d, _, hi) = r.diff("base", "final_churned");
+    assert!(hi > 0.0 && d > 0.0, "no tiers − lifetime final_churned: {d}");
+}
+
+#[test]
+fn the_private_domain_funnel_records_the_stage_of_its_orders() {
+    let r = run("private_domain", &["--replicates", "8"]);
+    let mean = |m: &str| r.mean(&[], m);
+    // Stage 1 sells pre-orders, stages 2–3 redeem coupons, tier members order.
+    for metric in ["presale_orders", "coupon_orders", "tier_orders"] {
+        assert!(mean(metric) > 0.0, "{metric}");
+    }
+    assert!(mean("presale_orders") + mean("coupon_orders") <= mean("orders"));
+    assert!(mean("scheme_presale_cents") > 0.0);
+}

@@ -285,7 +285,14 @@ fn money(loaded: &LoadedScenario) -> Result<()> {
     let ads = s.ads.as_ref().map_or(0.0, |a| {
         a.impressions_per_day as f64 * a.cpm_cents as f64 / 1000.0 * (f64::from(s.days) + 1.0)
     });
-    let worst = largest.1 * events + ads;
+    // A bigger basket by acquisition channel multiplies every order's money.
+    let basket = s.customer_value.as_ref().map_or(1.0, |cv| {
+        cv.entries()
+            .iter()
+            .filter_map(|(_, e)| e.map(|e| e.order_value))
+            .fold(1.0, f64::max)
+    });
+    let worst = largest.1 * basket * events + ads;
     if worst >= i64::MAX as f64 {
         let (key, value) = largest;
         return Err(Error::Input(format!(

@@ -139,8 +139,11 @@ impl Replicate<'_> {
                 self.schedule_churn(c, day + 1);
             }
         }
-        let product = &self.world.scenario.product;
-        let (list, cost) = (product.list_price_cents, product.unit_cost_cents);
+        let via = self.world.customers[c as usize].acquired_via as usize;
+        let (list, cost) = (
+            self.world.value.list_cents[via],
+            self.world.value.cost_cents[via],
+        );
         self.world.row.ledger.book_order(list, cost, repeat);
         let discount = self.book_offer(member, &offer);
         let paid = list - discount;

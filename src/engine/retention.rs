@@ -45,6 +45,7 @@ impl Replicate<'_> {
                     let offer = self.offer(member, acquired_via, false, false);
                     let w = &self.world;
                     let p = r.p_buy
+                        * w.value.repurchase[acquired_via as usize]
                         * self.multiplier(member, acquired_via)
                         * w.price_factor(member, offer.total())
                         * w.population.activity.of(member)
@@ -101,11 +102,13 @@ impl Replicate<'_> {
         self.hazard_less(member, hooks::churn_protection(self, member))
     }
 
-    /// The churn hazard of `member` less `protect`.
+    /// The churn hazard of customer `member` less `protect`.
     fn hazard_less(&self, member: u32, protect: f64) -> f64 {
-        let churn = &self.world.scenario.churn;
-        (churn.base + churn.fatigue_weight * self.world.fatigue_of(member).min(1.0) - protect)
-            .clamp(0.0, 1.0)
+        let w = &self.world;
+        let churn = &w.scenario.churn;
+        let via = w.customers[w.customer_of[member as usize] as usize].acquired_via;
+        let raw = churn.base + churn.fatigue_weight * w.fatigue_of(member).min(1.0);
+        (raw * w.value.churn[via as usize] - protect).clamp(0.0, 1.0)
     }
 
     /// Draws customer `c`'s next churn candidate from day `from` on, bounded by the hazard on the

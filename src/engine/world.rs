@@ -51,6 +51,42 @@ pub struct World<'a> {
     pub(crate) row: DayRow,
     /// Today's sharers, ascending.
     pub(crate) shared_today: Vec<u32>,
+    /// What a customer is worth by acquisition channel.
+    pub(crate) value: AcquisitionValue,
+}
+
+/// `[customer_value]` resolved per acquisition channel ([`Channel`] order): the multipliers on
+/// churn and repurchase, and each order's list value and cost of goods in cents.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AcquisitionValue {
+    pub churn: [f64; Channel::ALL.len()],
+    pub repurchase: [f64; Channel::ALL.len()],
+    pub list_cents: [i64; Channel::ALL.len()],
+    pub cost_cents: [i64; Channel::ALL.len()],
+}
+
+impl AcquisitionValue {
+    fn new(s: &Scenario) -> Self {
+        let (list, cost) = (s.product.list_price_cents, s.product.unit_cost_cents);
+        let mut v = Self {
+            churn: [1.0; Channel::ALL.len()],
+            repurchase: [1.0; Channel::ALL.len()],
+            list_cents: [list; Channel::ALL.len()],
+            cost_cents: [cost; Channel::ALL.len()],
+        };
+        if let Some(cv) = &s.customer_value {
+            for (ch, entry) in cv.entries() {
+                if let Some(e) = entry {
+                    let i = ch as usize;
+                    v.churn[i] = e.churn;
+                    v.repurchase[i] = e.repurchase;
+                    v.list_cents[i] = (list as f64 * e.order_value).round() as i64;
+                    v.cost_cents[i] = (cost as f64 * e.order_value).round() as i64;
+                }
+            }
+        }
+        v
+    }
 }
 
 impl<'a> World<'a> {
@@ -88,6 +124,7 @@ impl<'a> World<'a> {
             total_fatigue: 0.0,
             row: DayRow::default(),
             shared_today: Vec::new(),
+            value: AcquisitionValue::new(scenario),
         }
     }
 

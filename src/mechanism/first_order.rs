@@ -103,7 +103,10 @@ impl Mechanism for State {
         if !q.first {
             return;
         }
-        if let Some(f) = self.budget.running(r.world.scenario.first_order.as_ref(), r.world.day) {
+        if let Some(f) = self
+            .budget
+            .running(r.world.scenario.first_order.as_ref(), r.world.day)
+        {
             offer.give(Scheme::FirstOrder, f.cents(r.world.list_price()));
         }
     }

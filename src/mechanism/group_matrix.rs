@@ -177,7 +177,10 @@ impl Mechanism for State {
                     format!("{} is out of range; allowed: [0, 100]", posts.posts_per_day),
                 );
             }
-            p.prob(&format!("group_matrix.{name}.promo_share"), posts.promo_share);
+            p.prob(
+                &format!("group_matrix.{name}.promo_share"),
+                posts.promo_share,
+            );
             p.prob(&format!("group_matrix.{name}.p_read"), posts.p_read);
         }
         let tiers = super::tier_count(s);

@@ -62,7 +62,11 @@ pub struct State {
 
 /// The scenario's presale table (the hooks run only when it is there).
 fn config<'s>(r: &Replicate<'s>) -> &'s Presale {
-    r.world.scenario.presale.as_ref().expect("presale configured")
+    r.world
+        .scenario
+        .presale
+        .as_ref()
+        .expect("presale configured")
 }
 
 impl Mechanism for State {
@@ -136,7 +140,10 @@ impl Mechanism for State {
     }
 
     fn discount(&self, r: &Replicate<'_>, q: &OfferQuery, offer: &mut Offer) {
-        let Some(p) = self.budget.running(r.world.scenario.presale.as_ref(), r.world.day) else {
+        let Some(p) = self
+            .budget
+            .running(r.world.scenario.presale.as_ref(), r.world.day)
+        else {
             return;
         };
         if p.channels.contains(&q.channel) {

@@ -481,6 +481,14 @@ pub const RETENTION_D30_BY_CHANNEL: Metric = m(
     Higher,
     "`retention_d30` of the customers acquired through the channel",
 );
+/// Money paid per customer by acquisition channel.
+pub const VALUE_BY_CHANNEL: Metric = m(
+    "value_<channel>_cents",
+    Ch,
+    Cents,
+    Higher,
+    "money paid over the run per customer acquired through the channel (what a customer from it was worth within the horizon); empty without such customers",
+);
 /// Mean lifetime of churned customers.
 pub const LIFETIME: Metric = m(
     "mean_lifetime_days",
@@ -731,6 +739,7 @@ pub const KPIS: &[Metric] = &[
     RETENTION_D30,
     RETENTION_D7_BY_CHANNEL,
     RETENTION_D30_BY_CHANNEL,
+    VALUE_BY_CHANNEL,
     LIFETIME,
     SHARES,
     EXPOSURES,

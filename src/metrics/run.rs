@@ -61,6 +61,7 @@ impl RunSummary {
         // (customers are in order of first purchase, so a referrer's depth is already known).
         const CH: usize = Channel::ALL.len();
         let mut by_channel = [0u32; CH];
+        let mut spent_by_channel = [0i64; CH];
         let mut first_days = Vec::with_capacity(customers.len());
         let mut depth = vec![0u32; customers.len()];
         let mut brought = vec![0u32; customers.len()];
@@ -72,6 +73,7 @@ impl RunSummary {
         let mut by_segment = vec![0u32; segments.len()];
         for (i, c) in customers.iter().enumerate() {
             by_channel[c.acquired_via as usize] += 1;
+            spent_by_channel[c.acquired_via as usize] += c.spent_cents;
             by_segment[rep.population.segment(c.member)] += 1;
             first_days.push(c.first_day);
             if let Some(r) = (c.referrer != NONE)
@@ -270,6 +272,14 @@ impl RunSummary {
                 retention(1, ch as usize),
             );
         }
+        for ch in Channel::ALL {
+            let i = ch as usize;
+            put(
+                &c::VALUE_BY_CHANNEL,
+                ch.name(),
+                ratio(spent_by_channel[i] as f64, f64::from(by_channel[i])),
+            );
+        }
         put(&c::LIFETIME, "", ratio(lifetime, f64::from(churned)));
         put(&c::SHARES, "", some(sum(|r| r.shares)));
         for &ch in Channel::EXPOSURE {
@@ -313,7 +323,11 @@ impl RunSummary {
         put(&c::LOTTERY_ENTRIES, "", some(sum(|r| r.lottery_entries)));
         put(&c::LOTTERY_WINS, "", some(sum(|r| r.lottery_wins)));
         put(&c::CHECKINS, "", some(sum(|r| r.checkins)));
-        put(&c::TIER_MEMBERS, "", some(f64::from(final_row.tier_members)));
+        put(
+            &c::TIER_MEMBERS,
+            "",
+            some(f64::from(final_row.tier_members)),
+        );
         put(&c::TIER_DOWNGRADES, "", some(sum(|r| r.tier_downgrades)));
         put(&c::TIER_ORDERS, "", some(sum(|r| r.tier_orders)));
         put(&c::PRESALE_ORDERS, "", some(sum(|r| r.presale_orders)));

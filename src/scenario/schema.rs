@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dist::Dist;
 pub use super::schemes::*;
+use crate::model::Channel;
 
 /// One experiment: population, graph, economics, behaviour and the Monte Carlo settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,6 +54,9 @@ pub struct Scenario {
     /// Active → Silent → Churned.
     #[serde(default)]
     pub churn: Churn,
+    /// What a customer is worth by acquisition channel; absent = the same for every channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_value: Option<CustomerValue>,
     /// Paid public-domain ads; absent = no ads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ads: Option<Ads>,
@@ -538,6 +542,89 @@ pub struct Churn {
     /// Days without a purchase after which an active customer becomes silent (0 = never).
     #[serde(default)]
     pub silent_after_days: u32,
+}
+
+/// `[customer_value.<channel>]`: how the channel a customer was acquired through changes their
+/// churn hazard, their repurchase probability and the value of each of their orders (e.g.
+/// referred customers churn less and buy more). Channels left out are neutral.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerValue {
+    /// Seed customers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<ChannelValue>,
+    /// Customers won by ads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ad: Option<ChannelValue>,
+    /// Customers won by a friend's share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub friend: Option<ChannelValue>,
+    /// Customers won by a promotional group post or a red packet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<ChannelValue>,
+    /// Customers won by brand content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<ChannelValue>,
+    /// Customers won by a KOL or KOC post.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kol: Option<ChannelValue>,
+    /// Customers won through a group-buy team.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<ChannelValue>,
+    /// Customers won by a coupon drop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<ChannelValue>,
+    /// Customers won by a live stream.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<ChannelValue>,
+    /// Customers won by a flash sale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flash: Option<ChannelValue>,
+}
+
+impl CustomerValue {
+    /// The multipliers of customers acquired through `channel`, and its TOML key.
+    pub fn entries(&self) -> [(Channel, &Option<ChannelValue>); Channel::ALL.len()] {
+        use Channel as C;
+        [
+            (C::Seed, &self.seed),
+            (C::Ad, &self.ad),
+            (C::Friend, &self.friend),
+            (C::Group, &self.group),
+            (C::Operator, &self.operator),
+            (C::Kol, &self.kol),
+            (C::Team, &self.team),
+            (C::Coupon, &self.coupon),
+            (C::Live, &self.live),
+            (C::Flash, &self.flash),
+        ]
+    }
+}
+
+/// The multipliers of one acquisition channel (1 = as every other customer).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelValue {
+    /// Multiplier on the daily churn hazard (before any protection).
+    #[serde(default = "defaults::one")]
+    pub churn: f64,
+    /// Multiplier on the probability of buying when a need falls due.
+    #[serde(default = "defaults::one")]
+    pub repurchase: f64,
+    /// Multiplier on every order's list value and cost of goods (a bigger or smaller basket);
+    /// discounts stay what each mechanism gives per order.
+    #[serde(default = "defaults::one")]
+    pub order_value: f64,
+}
+
+impl Default for ChannelValue {
+    fn default() -> Self {
+        Self {
+            churn: 1.0,
+            repurchase: 1.0,
+            order_value: 1.0,
+        }
+    }
 }
 
 /// Default values, one function per key (serde needs functions).

@@ -195,6 +195,20 @@ pub fn problems(s: &Scenario) -> Vec<(String, String)> {
 
     p.prob("churn.base", s.churn.base);
     p.non_negative("churn.fatigue_weight", s.churn.fatigue_weight);
+    if let Some(cv) = &s.customer_value {
+        for (ch, entry) in cv.entries() {
+            let Some(e) = entry else { continue };
+            let key = |k: &str| format!("customer_value.{}.{k}", ch.name());
+            p.non_negative(&key("churn"), e.churn);
+            p.non_negative(&key("repurchase"), e.repurchase);
+            if !(e.order_value > 0.0 && e.order_value <= 100.0) {
+                p.add(
+                    &key("order_value"),
+                    format!("{} is out of range; allowed: (0, 100]", e.order_value),
+                );
+            }
+        }
+    }
 
     p.non_negative("share.kappa", s.share.kappa);
     channels_and_groups(&mut p, s);

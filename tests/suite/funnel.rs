@@ -80,7 +80,9 @@ fn a_presale_holds_the_next_need_until_delivery() {
     let orders = |out: &fission::metrics::RunOutput| -> Vec<u64> {
         out.rows.iter().map(|r| r.ledger.orders).collect()
     };
-    let with = on_graph("0 1\n", 12, &format!("{body}{presale}")).run(0).unwrap();
+    let with = on_graph("0 1\n", 12, &format!("{body}{presale}"))
+        .run(0)
+        .unwrap();
     assert_eq!(orders(&with), [0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2]);
     assert_eq!(total(&with, |r| r.presale_orders), 2);
     let get = |k: &str| with.summary.get(k).unwrap();

@@ -227,8 +227,20 @@ impl Observer for Invariants {
             self.total.orders - self.total.repeat_orders,
             u64::from(row.customers)
         );
+        // Cost of goods: every order at the unit cost × its buyer's channel basket multiplier.
         let cost = rep.scenario().product.unit_cost_cents;
-        assert_eq!(self.total.cogs_cents, cost * orders as i64);
+        let basket = |ch: Channel| {
+            s.customer_value
+                .as_ref()
+                .and_then(|cv| cv.entries().into_iter().find(|(c, _)| *c == ch))
+                .and_then(|(_, e)| *e)
+                .map_or(1.0, |e| e.order_value)
+        };
+        let cogs: i64 = customers
+            .iter()
+            .map(|c| (cost as f64 * basket(c.acquired_via)).round() as i64 * i64::from(c.orders))
+            .sum();
+        assert_eq!(self.total.cogs_cents, cogs);
         self.days_seen += 1;
     }
 }
@@ -346,6 +358,8 @@ impl Knobs {
                  [lottery]\nentry = \"interaction\"\np_enter = 0.3\np_win = 0.2\nprize_cents = 50\nbudget_cents = {b}\n\
                  [checkin]\nperiod_days = 5\np_participate = 0.5\nstreak_length = 2\nstreak_reward_cents = 40\nchurn_cut = 0.5\nbudget_cents = {b}\n\
                  [first_order]\ndiscount_pct = 10.0\nend_day = 30\nbudget_cents = {b}\n\
+                 [customer_value.friend]\nchurn = 0.82\nrepurchase = 1.2\norder_value = 1.3\n\
+                 [customer_value.team]\norder_value = 0.7\n\
                  [presale]\nstart_day = 3\nend_day = 10\ndiscount_pct = 15.0\nchannels = [\"group\", \"friend\"]\ndelivery_day = 15\nbudget_cents = {b}\n\
                  [group_matrix]\np_join = 0.8\nincubation_orders = 2\nhigh_value_tier = 1\n\
                  [group_matrix.onboarding]\nposts_per_day = 1.0\np_read = 0.5\n\

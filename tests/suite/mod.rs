@@ -13,4 +13,5 @@ mod reference;
 mod safety;
 mod schemes;
 mod statistics;
+mod value;
 mod worked;

@@ -14,6 +14,7 @@ use super::cli::{fission, scenarios};
 struct Run {
     summary: Vec<HashMap<String, String>>,
     comparison: Vec<HashMap<String, String>>,
+    runs: Vec<HashMap<String, String>>,
 }
 
 fn rows(path: &Path) -> Vec<HashMap<String, String>> {
@@ -43,6 +44,7 @@ fn run(name: &str, extra: &[&str]) -> Run {
     Run {
         summary: rows(&out.join("summary.csv")),
         comparison: rows(&out.join("comparison.csv")),
+        runs: rows(&out.join("runs.csv")),
     }
 }
 
@@ -140,14 +142,20 @@ fn contribution_tiers_keep_more_customers_than_lifetime_points_tiers() {
     // Paired against lifetime-points tiers with the same benefits: fewer churned customers,
     // more orders, more net profit despite the larger discount bill.
     let (d, _, hi) = r.diff("contribution", "final_churned");
-    assert!(hi < 0.0, "contribution − lifetime final_churned: {d} [… {hi}]");
+    assert!(
+        hi < 0.0,
+        "contribution − lifetime final_churned: {d} [… {hi}]"
+    );
     for metric in ["orders", "retention_d30", "net_cents", "discount_cents"] {
         let (d, lo, _) = r.diff("contribution", metric);
         assert!(lo > 0.0, "contribution − lifetime {metric}: {d} [{lo}, …]");
     }
     // Both ladders beat no tiers on churn.
     let (d, _, hi) = r.diff("base", "final_churned");
-    assert!(hi > 0.0 && d > 0.0, "no tiers − lifetime final_churned: {d}");
+    assert!(
+        hi > 0.0 && d > 0.0,
+        "no tiers − lifetime final_churned: {d}"
+    );
 }
 
 #[test]
@@ -160,4 +168,31 @@ fn the_private_domain_funnel_records_the_stage_of_its_orders() {
     }
     assert!(mean("presale_orders") + mean("coupon_orders") <= mean("orders"));
     assert!(mean("scheme_presale_cents") > 0.0);
+}
+
+#[test]
+fn the_referred_customer_effect_raises_the_value_of_the_referral_program() {
+    let r = run("referral_value", &["--replicates", "30"]);
+    // Per replicate (every arm shares its draws): the referral program's net gain with referred
+    // customers worth more, less its gain with every channel neutral.
+    let mut net: HashMap<String, HashMap<String, f64>> = HashMap::new();
+    for row in &r.runs {
+        net.entry(row["replicate"].clone())
+            .or_default()
+            .insert(row["variant"].clone(), row["net_cents"].parse().unwrap());
+    }
+    let d: Vec<f64> = net
+        .values()
+        .map(|v| (v["referral_valued"] - v["base_valued"]) - (v["referral"] - v["base"]))
+        .collect();
+    let n = d.len() as f64;
+    let mean = d.iter().sum::<f64>() / n;
+    let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    assert!(
+        mean - 2.0 * sd / n.sqrt() > 0.0,
+        "difference in differences {mean} (se {})",
+        sd / n.sqrt()
+    );
+    // The program pays under both assumptions at this horizon.
+    assert!(r.diff("referral", "net_cents").1 > 0.0);
 }

@@ -70,6 +70,10 @@ impl Replicate<'_> {
         if stage == Stage::Churned && channel != Channel::Ad {
             return; // left the private domain
         }
+        let touch = self.world.touch_cents[channel as usize];
+        if touch != 0 {
+            self.world.row.ledger.book_touch(touch); // every message that reaches a member
+        }
         let fatigue = self.world.receive(member, stage, channel);
         match stage {
             Stage::Unaware | Stage::Aware => {

@@ -53,6 +53,8 @@ pub struct World<'a> {
     pub(crate) shared_today: Vec<u32>,
     /// What a customer is worth by acquisition channel.
     pub(crate) value: AcquisitionValue,
+    /// Cents per exposure on each channel (`[touch_cost]`; all 0 without it).
+    pub(crate) touch_cents: [i64; Channel::ALL.len()],
 }
 
 /// `[customer_value]` resolved per acquisition channel ([`Channel`] order): the multipliers on
@@ -125,6 +127,9 @@ impl<'a> World<'a> {
             row: DayRow::default(),
             shared_today: Vec::new(),
             value: AcquisitionValue::new(scenario),
+            touch_cents: scenario
+                .touch_cost
+                .map_or([0; Channel::ALL.len()], |t| t.by_channel()),
         }
     }
 

@@ -343,6 +343,14 @@ pub const AD: Metric = m(
 );
 /// KOL fees.
 pub const KOL: Metric = m("kol_cents", One, Cents, Lower, "KOL fees");
+/// Message costs.
+pub const TOUCH: Metric = m(
+    "touch_cents",
+    One,
+    Cents,
+    Lower,
+    "what the brand's own messages cost to send: `[touch_cost]` cents per exposure on the coupon, group, operator, live and flash channels",
+);
 /// Scheme cash.
 pub const INCENTIVE: Metric = m(
     "incentive_cents",
@@ -389,7 +397,7 @@ pub const SPEND: Metric = m(
     One,
     Cents,
     Lower,
-    "`ad_cents + kol_cents + incentive_cents`",
+    "`ad_cents + kol_cents + touch_cents + incentive_cents`",
 );
 /// Net contribution.
 pub const NET: Metric = m(
@@ -721,6 +729,7 @@ pub const KPIS: &[Metric] = &[
     MARGIN,
     AD,
     KOL,
+    TOUCH,
     INCENTIVE,
     SCHEME,
     BUDGET_USED,
@@ -903,6 +912,14 @@ pub const DAILY: &[DailyColumn] = &[
         r.ledger.kol_cents.to_string()
     }),
     d(
+        "touch_cents",
+        One,
+        Cents,
+        Lower,
+        "message costs today",
+        |r, _| r.ledger.touch_cents.to_string(),
+    ),
+    d(
         "incentive_cents",
         One,
         Cents,
@@ -915,7 +932,7 @@ pub const DAILY: &[DailyColumn] = &[
         One,
         Cents,
         Lower,
-        "`ad_cents + kol_cents + incentive_cents`",
+        "`ad_cents + kol_cents + touch_cents + incentive_cents`",
         |r, _| r.ledger.spend_cents().to_string(),
     ),
     d(

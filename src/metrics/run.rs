@@ -215,6 +215,7 @@ impl RunSummary {
         put(&c::MARGIN, "", some(total.margin_cents() as f64));
         put(&c::AD, "", some(total.ad_cents as f64));
         put(&c::KOL, "", some(total.kol_cents as f64));
+        put(&c::TOUCH, "", some(total.touch_cents as f64));
         put(&c::INCENTIVE, "", some(total.incentive_cents as f64));
         for s in Scheme::ALL {
             put(&c::SCHEME, s.name(), some(scheme(s)));

@@ -19,6 +19,9 @@ pub struct Ledger {
     pub ad_cents: i64,
     /// KOL fees.
     pub kol_cents: i64,
+    /// What the brand's own messages cost to send (`[touch_cost]`: coupon drops, posts, pushes).
+    #[serde(default)]
+    pub touch_cents: i64,
     /// Cash paid out by the schemes (rewards, bonuses, rebates, red packets, commission).
     pub incentive_cents: i64,
     /// Cost of each scheme ([`Scheme`] order): the discounts it gave plus the cash it paid; sums
@@ -71,6 +74,11 @@ impl Ledger {
         add(&mut self.ad_cents, cents, &mut self.overflow);
     }
 
+    /// Books `cents` of message costs.
+    pub fn book_touch(&mut self, cents: i64) {
+        add(&mut self.touch_cents, cents, &mut self.overflow);
+    }
+
     /// Books `cents` of KOL fees.
     pub fn book_kol(&mut self, cents: i64) {
         add(&mut self.kol_cents, cents, &mut self.overflow);
@@ -81,9 +89,9 @@ impl Ledger {
         self.gmv_cents - self.cogs_cents
     }
 
-    /// Marketing spend: ads + KOL fees + incentives.
+    /// Marketing spend: ads + KOL fees + message costs + incentives.
     pub fn spend_cents(&self) -> i64 {
-        self.ad_cents + self.kol_cents + self.incentive_cents
+        self.ad_cents + self.kol_cents + self.touch_cents + self.incentive_cents
     }
 
     /// Net contribution: margin − marketing spend.
@@ -103,6 +111,7 @@ impl Ledger {
         add(&mut self.cogs_cents, other.cogs_cents, o);
         add(&mut self.ad_cents, other.ad_cents, o);
         add(&mut self.kol_cents, other.kol_cents, o);
+        add(&mut self.touch_cents, other.touch_cents, o);
         add(&mut self.incentive_cents, other.incentive_cents, o);
         for (mine, theirs) in self.scheme_cents.iter_mut().zip(other.scheme_cents) {
             add(mine, theirs, o);

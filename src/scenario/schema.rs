@@ -54,6 +54,9 @@ pub struct Scenario {
     /// Active → Silent → Churned.
     #[serde(default)]
     pub churn: Churn,
+    /// What the brand's own messages cost; absent = nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub touch_cost: Option<TouchCost>,
     /// What a customer is worth by acquisition channel; absent = the same for every channel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_value: Option<CustomerValue>,
@@ -542,6 +545,42 @@ pub struct Churn {
     /// Days without a purchase after which an active customer becomes silent (0 = never).
     #[serde(default)]
     pub silent_after_days: u32,
+}
+
+/// `[touch_cost]`: what one exposure the brand sends costs, by channel (an SMS or push with a
+/// coupon, a post read in a group, a live-stream or flash-sale notice); booked as `touch_cents`
+/// in the marketing spend. Ads have their CPM, friends' shares and KOL posts cost nothing here.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TouchCost {
+    /// Cents per coupon-drop exposure.
+    #[serde(default)]
+    pub coupon_cents: i64,
+    /// Cents per promotional group-post read.
+    #[serde(default)]
+    pub group_cents: i64,
+    /// Cents per brand-content read.
+    #[serde(default)]
+    pub operator_cents: i64,
+    /// Cents per live-stream exposure.
+    #[serde(default)]
+    pub live_cents: i64,
+    /// Cents per flash-sale exposure.
+    #[serde(default)]
+    pub flash_cents: i64,
+}
+
+impl TouchCost {
+    /// Cents per exposure on every channel ([`Channel`] order).
+    pub fn by_channel(&self) -> [i64; Channel::ALL.len()] {
+        let mut c = [0; Channel::ALL.len()];
+        c[Channel::Coupon as usize] = self.coupon_cents;
+        c[Channel::Group as usize] = self.group_cents;
+        c[Channel::Operator as usize] = self.operator_cents;
+        c[Channel::Live as usize] = self.live_cents;
+        c[Channel::Flash as usize] = self.flash_cents;
+        c
+    }
 }
 
 /// `[customer_value.<channel>]`: how the channel a customer was acquired through changes their

@@ -195,6 +195,17 @@ pub fn problems(s: &Scenario) -> Vec<(String, String)> {
 
     p.prob("churn.base", s.churn.base);
     p.non_negative("churn.fatigue_weight", s.churn.fatigue_weight);
+    if let Some(t) = &s.touch_cost {
+        for (key, cents) in [
+            ("coupon_cents", t.coupon_cents),
+            ("group_cents", t.group_cents),
+            ("operator_cents", t.operator_cents),
+            ("live_cents", t.live_cents),
+            ("flash_cents", t.flash_cents),
+        ] {
+            p.cents(&format!("touch_cost.{key}"), cents);
+        }
+    }
     if let Some(cv) = &s.customer_value {
         for (ch, entry) in cv.entries() {
             let Some(e) = entry else { continue };

@@ -90,7 +90,7 @@ fn never_triggered_variant_reproduces_the_baseline_and_pairing_narrows_intervals
             checked += 1;
         }
     }
-    assert_eq!(checked, 3);
+    assert_eq!(checked, 4);
     let report = read(&out, "report.md");
     assert_mentions(
         &report,

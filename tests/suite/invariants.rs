@@ -187,6 +187,14 @@ impl Observer for Invariants {
         assert!(row.matrix_members.iter().sum::<u32>() <= row.customers);
         let orders = row.ledger.orders;
         assert!(u64::from(row.matrix_orders.iter().sum::<u32>()) <= orders);
+        // Every message that reached a member was paid for at its channel's touch cost.
+        let touch = s
+            .touch_cost
+            .map_or([0; Channel::ALL.len()], |t| t.by_channel());
+        let expected: i64 = (0..Channel::ALL.len())
+            .map(|c| row.exposures[c] as i64 * touch[c])
+            .sum();
+        assert_eq!(row.ledger.touch_cents, expected, "touch costs");
         for stage_orders in [row.tier_orders, row.presale_orders, row.coupon_orders] {
             assert!(u64::from(stage_orders) <= orders);
         }
@@ -360,6 +368,7 @@ impl Knobs {
                  [first_order]\ndiscount_pct = 10.0\nend_day = 30\nbudget_cents = {b}\n\
                  [customer_value.friend]\nchurn = 0.82\nrepurchase = 1.2\norder_value = 1.3\n\
                  [customer_value.team]\norder_value = 0.7\n\
+                 [touch_cost]\ncoupon_cents = 3\ngroup_cents = 1\noperator_cents = 2\nlive_cents = 4\nflash_cents = 5\n\
                  [presale]\nstart_day = 3\nend_day = 10\ndiscount_pct = 15.0\nchannels = [\"group\", \"friend\"]\ndelivery_day = 15\nbudget_cents = {b}\n\
                  [group_matrix]\np_join = 0.8\nincubation_orders = 2\nhigh_value_tier = 1\n\
                  [group_matrix.onboarding]\nposts_per_day = 1.0\np_read = 0.5\n\
@@ -570,6 +579,7 @@ fn the_scheme_scenarios_exercise_every_scheme() {
         for kpi in [
             "tier_downgrades",
             "tier_orders",
+            "touch_cents",
             "presale_orders",
             "matrix_orders_onboarding",
             "matrix_orders_incubation",

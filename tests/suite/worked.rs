@@ -196,3 +196,20 @@ fn the_referred_customer_effect_raises_the_value_of_the_referral_program() {
     // The program pays under both assumptions at this horizon.
     assert!(r.diff("referral", "net_cents").1 > 0.0);
 }
+
+#[test]
+fn most_of_the_coupon_gain_is_the_touch_not_the_discount() {
+    let r = run("compare_incentives", &["--replicates", "20"]);
+    let (with_discount, lo, _) = r.diff("coupon_only", "net_cents");
+    let (touch_only, touch_lo, _) = r.diff("coupon_touch_only", "net_cents");
+    assert!(lo > 0.0 && touch_lo > 0.0, "{with_discount} / {touch_only}");
+    // The same drops with a 1-cent coupon keep most of the net gain: a coupon drop is a
+    // marketing touch that converts on its own; the discount adds the rest.
+    assert!(
+        touch_only > 0.7 * with_discount && touch_only < with_discount,
+        "touch {touch_only} of {with_discount}"
+    );
+    // Every delivered drop is paid for at ¥0.05.
+    let touch = r.mean(&[("variant", "coupon_only")], "touch_cents");
+    assert!(touch > 0.0);
+}

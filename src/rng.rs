@@ -218,6 +218,14 @@ pub enum Stream {
         /// The stage and the post, as in [`Stream::MatrixRead`].
         post: u32,
     },
+    /// A customer's churn-warning risk score.
+    WarningScore,
+    /// Whether a contacted customer takes the retention offer.
+    WarningSuccess,
+    /// Whether a win-back campaign reaches a churned customer.
+    WinBackReach,
+    /// Whether a reached churned customer comes back.
+    WinBackReturn,
 }
 
 impl Stream {
@@ -282,12 +290,16 @@ impl Stream {
             S::MatrixJoin => (52, 0),
             S::MatrixRead { post } => (53, one(post)),
             S::MatrixPurchase { post } => (54, one(post)),
+            S::WarningScore => (55, 0),
+            S::WarningSuccess => (56, 0),
+            S::WinBackReach => (57, 0),
+            S::WinBackReturn => (58, 0),
         }
     }
 }
 
 /// Number of stream numbers; keeps the per-stream key table fixed-size.
-pub const STREAMS: usize = 55;
+pub const STREAMS: usize = 59;
 
 /// The per-replicate key from which every keyed draw of that replicate derives.
 #[derive(Debug, Clone, Copy)]

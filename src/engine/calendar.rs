@@ -51,6 +51,11 @@ impl Calendar {
         }
     }
 
+    /// The events scheduled on `day` so far, unsorted (empty past the horizon).
+    pub fn on(&self, day: u32) -> &[Event] {
+        self.buckets.get(day as usize).map_or(&[], Vec::as_slice)
+    }
+
     /// Takes the events of `day`, sorted by (kind, member, generation) so that the order never
     /// depends on the order they were scheduled in.
     pub fn take(&mut self, day: u32) -> Vec<Event> {

@@ -8,6 +8,7 @@
 use super::Replicate;
 use super::calendar::{Event, EventKind};
 use super::exposure::need_interval;
+use super::offer::Offer;
 use crate::mechanism::hooks;
 use crate::model::Stage;
 use crate::model::member::NONE;
@@ -95,6 +96,43 @@ impl Replicate<'_> {
                 EventKind::DailyShare => {}
             }
         }
+    }
+
+    /// Customers whose pending churn candidate falls on a day in `from..=to`, ascending: the
+    /// churn the model itself has in store for the next days (what a churn warning scores).
+    pub(crate) fn churn_candidates(&self, from: u32, to: u32) -> Vec<u32> {
+        let w = &self.world;
+        let mut due: Vec<u32> = (from..=to)
+            .flat_map(|d| w.retention.on(d))
+            .filter(|e| e.kind == EventKind::Churn)
+            .filter(|e| {
+                let c = &w.customers[w.customer_of[e.member as usize] as usize];
+                c.churn_generation == e.generation
+                    && matches!(w.stage[e.member as usize], Stage::Active | Stage::Silent)
+            })
+            .map(|e| e.member)
+            .collect();
+        due.sort_unstable();
+        due.dedup();
+        due
+    }
+
+    /// Cancels customer `member`'s pending churn candidate and draws the next from day `from`
+    /// on (an intervention that keeps them until then).
+    pub(crate) fn hold_churn(&mut self, member: u32, from: u32) {
+        let c = self.world.customer_of[member as usize];
+        self.schedule_churn(c, from);
+    }
+
+    /// Brings churned customer `member` back today: Active again, an order at `offer` on
+    /// `channel`, and churn drawn anew from tomorrow.
+    pub(crate) fn win_back(&mut self, member: u32, channel: crate::model::Channel, offer: Offer) {
+        let c = self.world.customer_of[member as usize];
+        self.world.customers[c as usize].churn_day = NONE;
+        self.world.set_stage(member, Stage::Active);
+        self.purchase(member, channel, NONE, offer);
+        let day = self.world.day;
+        self.schedule_churn(c, day + 1);
     }
 
     /// Today's churn hazard of `member` (less what the mechanisms protect).

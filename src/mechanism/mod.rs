@@ -23,6 +23,7 @@
 
 pub mod ads;
 pub mod checkin;
+pub mod churn_warning;
 pub mod commission;
 pub mod contribution;
 pub mod coupon;
@@ -41,6 +42,7 @@ pub mod presale;
 pub mod red_packet;
 pub mod referral;
 pub mod share_reward;
+pub mod win_back;
 mod window;
 
 pub use window::{Budget, SchemeWindow};
@@ -288,12 +290,12 @@ macro_rules! registry {
             use super::*;
 
             /// The cost lines whose budget has run out, one bit per [`Scheme`].
-            pub fn budgets_out(m: &Mechanisms) -> u16 {
-                let mut bits = 0u16;
+            pub fn budgets_out(m: &Mechanisms) -> u32 {
+                let mut bits = 0u32;
                 $(if let (Some(x), Some(line)) = (&m.$field, <$state>::COST_LINE)
                     && x.budget_out()
                 {
-                    bits |= 1 << line as u16;
+                    bits |= 1 << line as u32;
                 })*
                 bits
             }
@@ -404,6 +406,8 @@ registry! {
     first_order: first_order::State,
     presale: presale::State,
     group_matrix: group_matrix::State,
+    churn_warning: churn_warning::State,
+    win_back: win_back::State,
 }
 
 /// `member`'s membership tier today (1-based, 0 = none): their contribution tier with

@@ -679,6 +679,46 @@ pub const MATRIX_MEMBERS: Metric = m(
     Higher,
     "members of each group of the group matrix on the last day (churned members have left)",
 );
+/// Churn-warning contacts.
+pub const CHURN_WARNINGS: Metric = m(
+    "churn_warnings",
+    One,
+    Count,
+    Lower,
+    "customers contacted by the churn warning (流失预警)",
+);
+/// Share of churn-warning contacts who were due to churn.
+pub const WARNING_PRECISION: Metric = m(
+    "warning_precision",
+    One,
+    Share,
+    Higher,
+    "contacted customers whose churn was due within the lead time / all contacts; empty without contacts",
+);
+/// Retention offers taken.
+pub const CHURN_OFFERS_TAKEN: Metric = m(
+    "churn_offers_taken",
+    One,
+    Count,
+    Higher,
+    "retention offers taken by contacted customers (paid whether or not the customer was due)",
+);
+/// Win-back contacts.
+pub const WIN_BACK_CONTACTS: Metric = m(
+    "win_back_contacts",
+    One,
+    Count,
+    Lower,
+    "churned customers contacted by a win-back campaign (流失召回)",
+);
+/// Churned customers who came back.
+pub const WIN_BACKS: Metric = m(
+    "win_backs",
+    One,
+    Count,
+    Higher,
+    "churned customers who came back (each with an order)",
+);
 /// Compliance rules broken.
 pub const COMPLIANCE_FLAGS: Metric = m(
     "compliance_flags",
@@ -774,6 +814,11 @@ pub const KPIS: &[Metric] = &[
     COUPON_ORDERS,
     MATRIX_ORDERS,
     MATRIX_MEMBERS,
+    CHURN_WARNINGS,
+    WARNING_PRECISION,
+    CHURN_OFFERS_TAKEN,
+    WIN_BACK_CONTACTS,
+    WIN_BACKS,
     COMPLIANCE_FLAGS,
     CUSTOMERS_BY_SEGMENT,
     CONVERSION_BY_SEGMENT,
@@ -1105,6 +1150,46 @@ pub const DAILY: &[DailyColumn] = &[
         Higher,
         "orders today by members of each group of the group matrix",
         |r, i| r.matrix_orders[i].to_string(),
+    ),
+    d(
+        "churn_warnings",
+        One,
+        Count,
+        Lower,
+        "customers contacted by the churn warning today",
+        |r, _| r.churn_warnings.to_string(),
+    ),
+    d(
+        "churn_warnings_due",
+        One,
+        Count,
+        Higher,
+        "contacted customers whose churn was due within the lead time",
+        |r, _| r.churn_warnings_due.to_string(),
+    ),
+    d(
+        "churn_offers_taken",
+        One,
+        Count,
+        Higher,
+        "retention offers taken today",
+        |r, _| r.churn_offers_taken.to_string(),
+    ),
+    d(
+        "win_back_contacts",
+        One,
+        Count,
+        Lower,
+        "churned customers contacted by a win-back campaign today",
+        |r, _| r.win_back_contacts.to_string(),
+    ),
+    d(
+        "win_backs",
+        One,
+        Count,
+        Higher,
+        "churned customers who came back today",
+        |r, _| r.win_backs.to_string(),
     ),
     d(
         "matrix_members_<group>",

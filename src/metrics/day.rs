@@ -81,6 +81,21 @@ pub struct DayRow {
     /// Members of the group matrix in each stage at the end of the day.
     #[serde(default)]
     pub matrix_members: [u32; 3],
+    /// Customers contacted by the churn warning today.
+    #[serde(default)]
+    pub churn_warnings: u32,
+    /// Of them, those whose churn was due within the lead time.
+    #[serde(default)]
+    pub churn_warnings_due: u32,
+    /// Retention offers taken today.
+    #[serde(default)]
+    pub churn_offers_taken: u32,
+    /// Churned customers contacted by a win-back campaign today.
+    #[serde(default)]
+    pub win_back_contacts: u32,
+    /// Churned customers who came back today.
+    #[serde(default)]
+    pub win_backs: u32,
     /// Money booked today.
     pub ledger: Ledger,
     /// Mean fatigue over all members at the end of the day.
@@ -88,7 +103,7 @@ pub struct DayRow {
     /// Cost lines whose budget has run out by the end of the day, one bit per
     /// [`crate::model::ledger::Scheme`].
     #[serde(default)]
-    pub budgets_out: u16,
+    pub budgets_out: u32,
 }
 
 impl DayRow {

@@ -231,7 +231,7 @@ impl RunSummary {
         for s in Scheme::ALL {
             let out = rows
                 .iter()
-                .find(|r| r.budgets_out & (1 << s as u16) != 0)
+                .find(|r| r.budgets_out & (1 << s as u32) != 0)
                 .map(|r| f64::from(r.day));
             put(&c::BUDGET_OUT_DAY, s.name(), out);
         }
@@ -342,6 +342,24 @@ impl RunSummary {
                 some(f64::from(final_row.matrix_members[k])),
             );
         }
+        let warnings = sum(|r| r.churn_warnings);
+        put(&c::CHURN_WARNINGS, "", some(warnings));
+        put(
+            &c::WARNING_PRECISION,
+            "",
+            ratio(sum(|r| r.churn_warnings_due), warnings),
+        );
+        put(
+            &c::CHURN_OFFERS_TAKEN,
+            "",
+            some(sum(|r| r.churn_offers_taken)),
+        );
+        put(
+            &c::WIN_BACK_CONTACTS,
+            "",
+            some(sum(|r| r.win_back_contacts)),
+        );
+        put(&c::WIN_BACKS, "", some(sum(|r| r.win_backs)));
         put(
             &c::COMPLIANCE_FLAGS,
             "",

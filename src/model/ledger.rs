@@ -154,11 +154,15 @@ pub enum Scheme {
     Presale = 13,
     /// The new-user offer (新人首单).
     FirstOrder = 14,
+    /// Churn early warning (流失预警): contacts and retention offers.
+    ChurnWarning = 15,
+    /// Win-back (流失召回): contacts and the returning order's discount.
+    WinBack = 16,
 }
 
 impl Scheme {
     /// Every scheme, in column order.
-    pub const ALL: [Scheme; 15] = [
+    pub const ALL: [Scheme; 17] = [
         Scheme::Referral,
         Scheme::GroupBuy,
         Scheme::ShareReward,
@@ -174,6 +178,8 @@ impl Scheme {
         Scheme::Contribution,
         Scheme::Presale,
         Scheme::FirstOrder,
+        Scheme::ChurnWarning,
+        Scheme::WinBack,
     ];
 
     /// The name used in column names (`scheme_<name>_cents`) and TOML tables.
@@ -194,6 +200,8 @@ impl Scheme {
             Scheme::Contribution => "contribution",
             Scheme::Presale => "presale",
             Scheme::FirstOrder => "first_order",
+            Scheme::ChurnWarning => "churn_warning",
+            Scheme::WinBack => "win_back",
         }
     }
 }

@@ -126,6 +126,12 @@ pub struct Scenario {
     /// `[group_matrix]`: onboarding, incubation and high-value groups for customers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_matrix: Option<GroupMatrix>,
+    /// `[churn_warning]`: churn early warning and retention offers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub churn_warning: Option<ChurnWarning>,
+    /// `[win_back]`: campaigns that bring churned customers back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub win_back: Option<WinBack>,
 }
 
 /// `[population]`: the segments members are drawn from.

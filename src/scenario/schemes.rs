@@ -11,6 +11,7 @@ use super::schema::defaults;
 pub use crate::mechanism::SchemeWindow;
 pub use crate::mechanism::ads::Ads;
 pub use crate::mechanism::checkin::Checkin;
+pub use crate::mechanism::churn_warning::ChurnWarning;
 pub use crate::mechanism::commission::Commission;
 pub use crate::mechanism::contribution::Contribution;
 pub use crate::mechanism::coupon::{Coupon, CouponTarget};
@@ -29,6 +30,7 @@ pub use crate::mechanism::presale::Presale;
 pub use crate::mechanism::red_packet::{RedPacket, RedPacketTrigger};
 pub use crate::mechanism::referral::Referral;
 pub use crate::mechanism::share_reward::ShareReward;
+pub use crate::mechanism::win_back::WinBack;
 
 /// `[compliance]`: the regulatory line on multi-level distribution.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -248,6 +248,8 @@ fn calendar_events_after_the_horizon_change_nothing() {
         [presale]\nstart_day = 5000\nend_day = 5001\ndelivery_day = 5010\ndiscount_pct = 30.0\n\
         channels = [\"friend\", \"ad\", \"group\"]\n\
         [contribution]\n\
+        [churn_warning]\nauc = 0.9\ntarget_share = 0.5\np_success = 0.5\noffer_cents = 100\nstart_day = 5000\n\
+        [win_back]\ndays = [5000]\np_return = 0.5\ndiscount_cents = 100\n\
         [customer_value.live]\nchurn = 0.5\nrepurchase = 2.0\norder_value = 3.0\n\
         [group_matrix]\np_join = 0.0\n[group_matrix.onboarding]\nposts_per_day = 2.0\n";
     for (file, sets) in [

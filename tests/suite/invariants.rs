@@ -108,7 +108,7 @@ impl Observer for Invariants {
         );
         let s = rep.scenario();
         let sum = |b: Vec<Option<i64>>| b.into_iter().sum::<Option<i64>>();
-        let budgets: [(Scheme, Option<i64>); 12] = [
+        let budgets: [(Scheme, Option<i64>); 14] = [
             (
                 Scheme::Referral,
                 s.referral.as_ref().and_then(|r| r.budget_cents),
@@ -156,6 +156,14 @@ impl Observer for Invariants {
             (
                 Scheme::Presale,
                 s.presale.as_ref().and_then(|p| p.budget_cents),
+            ),
+            (
+                Scheme::ChurnWarning,
+                s.churn_warning.as_ref().and_then(|c| c.budget_cents),
+            ),
+            (
+                Scheme::WinBack,
+                s.win_back.as_ref().and_then(|w| w.budget_cents),
             ),
         ];
         // A flash sale sells at most its stock; a stream admits at most its capacity.
@@ -368,6 +376,8 @@ impl Knobs {
                  [first_order]\ndiscount_pct = 10.0\nend_day = 30\nbudget_cents = {b}\n\
                  [customer_value.friend]\nchurn = 0.82\nrepurchase = 1.2\norder_value = 1.3\n\
                  [customer_value.team]\norder_value = 0.7\n\
+                 [churn_warning]\nauc = 0.8\nlead_days = 3\ntarget_share = 0.2\nevery_days = 3\np_success = 0.5\ncontact_cents = 2\noffer_cents = 30\nbudget_cents = {b}\n\
+                 [win_back]\ndays = [15, 30]\np_reach = 0.8\np_return = 0.3\ncontact_cents = 3\ndiscount_cents = 100\nbudget_cents = {b}\n\
                  [touch_cost]\ncoupon_cents = 3\ngroup_cents = 1\noperator_cents = 2\nlive_cents = 4\nflash_cents = 5\n\
                  [presale]\nstart_day = 3\nend_day = 10\ndiscount_pct = 15.0\nchannels = [\"group\", \"friend\"]\ndelivery_day = 15\nbudget_cents = {b}\n\
                  [group_matrix]\np_join = 0.8\nincubation_orders = 2\nhigh_value_tier = 1\n\
@@ -562,6 +572,7 @@ fn the_scheme_scenarios_exercise_every_scheme() {
         p_ad: 0.3,
         impressions: 20,
         schemes: Some(1_000_001), // odd and not a multiple of 3: group buy and points on
+        churn: 0.02,              // someone to warn of and to win back
         ..Knobs::quiet(60, 3)
     };
     let setup = knobs.setup();
@@ -580,6 +591,8 @@ fn the_scheme_scenarios_exercise_every_scheme() {
             "tier_downgrades",
             "tier_orders",
             "touch_cents",
+            "win_backs",
+            "churn_offers_taken",
             "presale_orders",
             "matrix_orders_onboarding",
             "matrix_orders_incubation",

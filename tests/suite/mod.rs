@@ -10,6 +10,7 @@ mod invariants;
 mod lints;
 mod outputs;
 mod reference;
+mod rescue;
 mod safety;
 mod schemes;
 mod statistics;

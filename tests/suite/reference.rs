@@ -110,6 +110,11 @@ fn reference_lists_every_key_with_its_default() {
         "presale.discount_pct",
         "presale.delivery_day",
         "presale.end_day",
+        "churn_warning.auc",
+        "churn_warning.target_share",
+        "churn_warning.p_success",
+        "win_back.days",
+        "win_back.p_return",
     ];
     let minimal = "name = \"m\"\n[graph.barabasi_albert]\nn = 1000\nm = 3\n[repurchase]\nmean_interval_days = 30.0\n[ads]\nimpressions_per_day = 0\ncpm_cents = 0\n[referral]\n\
         [group_buy]\nteam_size = 3\ndiscount_pct = 0.0\n[share_reward]\n\
@@ -117,7 +122,8 @@ fn reference_lists_every_key_with_its_default() {
         [groups]\n[posting_policy]\nposts_per_day = 1.0\n[engagement]\n\
         [lottery]\np_win = 0.5\nprize_cents = 1\n[checkin]\np_participate = 0.5\n\
         [contribution]\n[first_order]\ndiscount_pct = 1.0\n[presale]\ndiscount_pct = 1.0\ndelivery_day = 9\nend_day = 9\n\
-        [group_matrix]\n";
+        [group_matrix]\n[churn_warning]\nauc = 0.6\ntarget_share = 0.5\np_success = 0.5\n\
+        [win_back]\ndays = [3]\np_return = 0.5\n";
     let (_, defaults) = resolved_keys(minimal);
     for key in &listed {
         if required.contains(&key.as_str()) || key.contains("[]") || key.starts_with("population") {

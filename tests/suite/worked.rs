@@ -213,3 +213,23 @@ fn most_of_the_coupon_gain_is_the_touch_not_the_discount() {
     let touch = r.mean(&[("variant", "coupon_only")], "touch_cents");
     assert!(touch > 0.0);
 }
+
+#[test]
+fn a_churn_warning_pays_only_when_good_and_cheap_and_win_back_adds() {
+    let r = run("churn_intervention", &["--replicates", "20"]);
+    let net = |v: &str| r.diff(v, "net_cents");
+    assert!(
+        net("good_cheap").1 > 0.0,
+        "good, cheap: {:?}",
+        net("good_cheap")
+    );
+    for v in ["good_dear", "poor_cheap", "poor_dear"] {
+        assert!(net(v).2 < 0.0, "{v}: {:?}", net(v));
+    }
+    assert!(net("win_back").1 > 0.0);
+    assert!(net("good_cheap_win_back").0 > net("win_back").0);
+    // A better score finds more of the customers about to leave, and keeps more.
+    let precision = |v: &str| r.mean(&[("variant", v)], "warning_precision");
+    assert!(precision("good_cheap") > 2.0 * precision("poor_cheap"));
+    assert!(r.diff("good_cheap", "final_churned").0 < r.diff("poor_cheap", "final_churned").0);
+}

@@ -226,6 +226,10 @@ pub enum Stream {
     WinBackReach,
     /// Whether a reached churned customer comes back.
     WinBackReturn,
+    /// Whether a member farms rewards.
+    FraudFarmer,
+    /// Whether a fake invitee is detected.
+    FraudDetect,
 }
 
 impl Stream {
@@ -294,12 +298,14 @@ impl Stream {
             S::WarningSuccess => (56, 0),
             S::WinBackReach => (57, 0),
             S::WinBackReturn => (58, 0),
+            S::FraudFarmer => (59, 0),
+            S::FraudDetect => (60, 0),
         }
     }
 }
 
 /// Number of stream numbers; keeps the per-stream key table fixed-size.
-pub const STREAMS: usize = 59;
+pub const STREAMS: usize = 61;
 
 /// The per-replicate key from which every keyed draw of that replicate derives.
 #[derive(Debug, Clone, Copy)]

@@ -31,6 +31,7 @@ pub mod engagement;
 pub mod festival;
 pub mod first_order;
 pub mod flash_sale;
+pub mod fraud;
 pub mod group_buy;
 pub mod group_matrix;
 pub mod kol;
@@ -408,6 +409,7 @@ registry! {
     group_matrix: group_matrix::State,
     churn_warning: churn_warning::State,
     win_back: win_back::State,
+    fraud: fraud::State,
 }
 
 /// `member`'s membership tier today (1-based, 0 = none): their contribution tier with

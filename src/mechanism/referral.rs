@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Budget, Init, Mechanism};
+use super::{Budget, Init, Mechanism, Slot};
 use crate::engine::{Offer, OfferQuery, Order, Replicate};
 use crate::model::Channel;
 use crate::model::ledger::Scheme;
@@ -114,6 +114,37 @@ impl State {
             r.world.row.ledger.book_incentive(Scheme::Referral, payout);
         }
     }
+}
+
+/// Pays an inviter for their `n`-th invite (1-based) if the scheme runs today and its budget
+/// allows (cap and milestones as for real invites); returns the cents paid. Fake invites (the
+/// fraud mechanism) are paid through this.
+pub(super) fn pay_invite(r: &mut Replicate<'_>, n: u32) -> i64 {
+    let Some(st) = State::get(r.mechanisms()) else {
+        return 0;
+    };
+    let Some(cfg) = st.today(r) else {
+        return 0;
+    };
+    let payout = inviter_payout(cfg, n);
+    if payout > 0 && r.state_mut::<State>().budget.spend(payout) {
+        r.world.row.ledger.book_incentive(Scheme::Referral, payout);
+        payout
+    } else {
+        0
+    }
+}
+
+/// Does the referral scheme run today (configured, inside its window, budget not exhausted)?
+pub(super) fn running(r: &Replicate<'_>) -> bool {
+    State::get(r.mechanisms()).is_some_and(|st| st.today(r).is_some())
+}
+
+/// Takes back `cents` paid for an invite found to be fake: booked as negative cash on the
+/// referral line and returned to its budget.
+pub(super) fn claw_back(r: &mut Replicate<'_>, cents: i64) {
+    r.state_mut::<State>().budget.refund(cents);
+    r.world.row.ledger.book_incentive(Scheme::Referral, -cents);
 }
 
 impl Mechanism for State {

@@ -719,6 +719,54 @@ pub const WIN_BACKS: Metric = m(
     Higher,
     "churned customers who came back (each with an order)",
 );
+/// Fake invitees.
+pub const FAKE_INVITES: Metric = m(
+    "fake_invites",
+    One,
+    Count,
+    Lower,
+    "fake invitees registered by reward farmers (羊毛党), each paid as an invite",
+);
+/// Fake invitees detected.
+pub const FAKES_DETECTED: Metric = m(
+    "fakes_detected",
+    One,
+    Count,
+    Higher,
+    "fake invitees detected (their rewards clawed back, once)",
+);
+/// Customers as the operator measures them.
+pub const CUSTOMERS_MEASURED: Metric = m(
+    "customers_measured",
+    One,
+    Count,
+    Higher,
+    "`customers + fake_invites`: what the operator's dashboard counts (fakes look like referred customers)",
+);
+/// The k-factor as measured.
+pub const K_FACTOR_MEASURED: Metric = m(
+    "k_factor_measured",
+    One,
+    Ratio,
+    Higher,
+    "`k_factor` with the fakes counted as referred customers: (referred + fakes) / (customers + fakes)",
+);
+/// The fission ratio as measured.
+pub const FISSION_RATIO_MEASURED: Metric = m(
+    "fission_ratio_measured",
+    One,
+    Ratio,
+    Higher,
+    "`fission_ratio` with the fakes counted as referred customers",
+);
+/// The acquisition cost as measured.
+pub const CAC_MEASURED: Metric = m(
+    "cac_measured_cents",
+    One,
+    Cents,
+    Lower,
+    "`cac_cents` with the fakes counted as acquired customers",
+);
 /// Compliance rules broken.
 pub const COMPLIANCE_FLAGS: Metric = m(
     "compliance_flags",
@@ -819,6 +867,12 @@ pub const KPIS: &[Metric] = &[
     CHURN_OFFERS_TAKEN,
     WIN_BACK_CONTACTS,
     WIN_BACKS,
+    FAKE_INVITES,
+    FAKES_DETECTED,
+    CUSTOMERS_MEASURED,
+    K_FACTOR_MEASURED,
+    FISSION_RATIO_MEASURED,
+    CAC_MEASURED,
     COMPLIANCE_FLAGS,
     CUSTOMERS_BY_SEGMENT,
     CONVERSION_BY_SEGMENT,
@@ -1190,6 +1244,22 @@ pub const DAILY: &[DailyColumn] = &[
         Higher,
         "churned customers who came back today",
         |r, _| r.win_backs.to_string(),
+    ),
+    d(
+        "fake_invites",
+        One,
+        Count,
+        Lower,
+        "fake invitees registered today",
+        |r, _| r.fake_invites.to_string(),
+    ),
+    d(
+        "fakes_detected",
+        One,
+        Count,
+        Higher,
+        "fake invitees detected today",
+        |r, _| r.fakes_detected.to_string(),
     ),
     d(
         "matrix_members_<group>",

@@ -96,6 +96,12 @@ pub struct DayRow {
     /// Churned customers who came back today.
     #[serde(default)]
     pub win_backs: u32,
+    /// Fake invitees registered by reward farmers today.
+    #[serde(default)]
+    pub fake_invites: u32,
+    /// Fake invitees detected today.
+    #[serde(default)]
+    pub fakes_detected: u32,
     /// Money booked today.
     pub ledger: Ledger,
     /// Mean fatigue over all members at the end of the day.

@@ -360,6 +360,21 @@ impl RunSummary {
             some(sum(|r| r.win_back_contacts)),
         );
         put(&c::WIN_BACKS, "", some(sum(|r| r.win_backs)));
+        let fakes = sum(|r| r.fake_invites);
+        put(&c::FAKE_INVITES, "", some(fakes));
+        put(&c::FAKES_DETECTED, "", some(sum(|r| r.fakes_detected)));
+        put(&c::CUSTOMERS_MEASURED, "", some(n_customers + fakes));
+        put(
+            &c::K_FACTOR_MEASURED,
+            "",
+            ratio(f64::from(referred) + fakes, n_customers + fakes),
+        );
+        put(
+            &c::FISSION_RATIO_MEASURED,
+            "",
+            ratio(f64::from(referred) + fakes, f64::from(paid_or_seeded)),
+        );
+        put(&c::CAC_MEASURED, "", ratio(marketing, acquired + fakes));
         put(
             &c::COMPLIANCE_FLAGS,
             "",

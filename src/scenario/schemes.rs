@@ -19,6 +19,7 @@ pub use crate::mechanism::engagement::Engagement;
 pub use crate::mechanism::festival::Festival;
 pub use crate::mechanism::first_order::FirstOrder;
 pub use crate::mechanism::flash_sale::{FlashAudience, FlashSale};
+pub use crate::mechanism::fraud::Fraud;
 pub use crate::mechanism::group_buy::GroupBuy;
 pub use crate::mechanism::group_matrix::{GroupMatrix, StagePosts};
 pub use crate::mechanism::kol::{KolCampaign, KolSelection};

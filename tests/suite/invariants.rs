@@ -195,6 +195,8 @@ impl Observer for Invariants {
         assert!(row.matrix_members.iter().sum::<u32>() <= row.customers);
         let orders = row.ledger.orders;
         assert!(u64::from(row.matrix_orders.iter().sum::<u32>()) <= orders);
+        // A clawback only returns what was paid: the referral line never goes below zero.
+        assert!(self.total.scheme_cents[Scheme::Referral as usize] >= 0);
         // Every message that reached a member was paid for at its channel's touch cost.
         let touch = s
             .touch_cost
@@ -329,7 +331,8 @@ impl Knobs {
         let referral = self.referral_budget.map_or(String::new(), |b| {
             format!(
                 "[referral]\ninviter_reward_cents = 50\ninvitee_discount_cents = 100\nmilestone_invites = 2\n\
-                 milestone_reward_cents = 70\ncap_per_inviter = 3\nbudget_cents = {b}\n"
+                 milestone_reward_cents = 70\ncap_per_inviter = 3\nbudget_cents = {b}\n\
+                 [fraud]\nfarmer_share = 0.1\nfake_invites = 2\np_detect = 0.5\ndetect_delay_days = 3\n"
             )
         });
         let schemes = self.schemes.map_or(String::new(), |b| {

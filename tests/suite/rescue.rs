@@ -107,3 +107,63 @@ fn a_better_warning_is_more_precise() {
     assert!((random - 0.143).abs() < 0.03, "random {random}");
     assert!(perfect > 0.95, "perfect {perfect}");
 }
+
+/// One seed, a farmer: the day after their first order they register three fakes, paid ¥1, ¥1
+/// and ¥1 + the ¥5 milestone ("invite 3"); all three are detected two days later and the ¥8 is
+/// clawed back exactly once. The dashboard counts four customers and a k-factor of 3/4; the
+/// truth is one customer and no referral.
+#[test]
+fn fake_invitees_are_paid_then_clawed_back_exactly_once() {
+    let body = |p_detect: f64| {
+        format!(
+            "[seeding]\nmembers = [0]\n[share]\np_share = 0.0\n\
+             [referral]\ninviter_reward_cents = 100\nmilestone_invites = 3\nmilestone_reward_cents = 500\n\
+             [fraud]\nfarmer_share = 1.0\nfake_invites = 3\np_detect = {p_detect}\ndetect_delay_days = 2\n"
+        )
+    };
+    let out = super::calendar::on_graph("0 1\n", 6, &body(1.0))
+        .run(0)
+        .unwrap();
+    let referral: Vec<i64> = out
+        .rows
+        .iter()
+        .map(|r| r.ledger.scheme_cents[fission::model::Scheme::Referral as usize])
+        .collect();
+    assert_eq!(referral, [0, 800, 0, -800, 0, 0, 0]);
+    let get = |k: &str| out.summary.get(k).unwrap();
+    assert_eq!(get("fake_invites"), 3.0);
+    assert_eq!(get("fakes_detected"), 3.0);
+    assert_eq!(get("scheme_referral_cents"), 0.0);
+    assert_eq!((get("customers"), get("customers_measured")), (1.0, 4.0));
+    assert_eq!((get("k_factor"), get("k_factor_measured")), (0.0, 0.75));
+    // Undetected, the farmer keeps the ¥8.
+    let out = super::calendar::on_graph("0 1\n", 6, &body(0.0))
+        .run(0)
+        .unwrap();
+    assert_eq!(out.summary.get("scheme_referral_cents"), Some(800.0));
+    assert_eq!(out.summary.get("fakes_detected"), Some(0.0));
+}
+
+/// Nobody farms: `[fraud]` with `farmer_share = 0` leaves every day and KPI of the referral
+/// scenario identical.
+#[test]
+fn fraud_without_farmers_changes_nothing() {
+    let path = super::cli::scenarios().join("referral_beauty.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let sets = vec!["graph.holme_kim.n=3000".to_string()];
+    let plain = Setup::new(LoadedScenario::load(&path, &sets).unwrap()).unwrap();
+    let with = Setup::new(
+        LoadedScenario::from_text(
+            &format!("{text}\n[fraud]\nfarmer_share = 0.0\nfake_invites = 3\np_detect = 0.5\n"),
+            &path,
+            &sets,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    for r in 0..4 {
+        let (a, b) = (plain.run(r).unwrap(), with.run(r).unwrap());
+        assert_eq!(a.rows, b.rows, "replicate {r}");
+        assert_eq!(a.summary, b.summary, "replicate {r}");
+    }
+}

@@ -233,3 +233,32 @@ fn a_churn_warning_pays_only_when_good_and_cheap_and_win_back_adds() {
     assert!(precision("good_cheap") > 2.0 * precision("poor_cheap"));
     assert!(r.diff("good_cheap", "final_churned").0 < r.diff("poor_cheap", "final_churned").0);
 }
+
+#[test]
+fn farmers_inflate_the_measured_k_factor_and_cost_invite_three_more() {
+    let r = run("referral_fraud", &["--replicates", "20"]);
+    for v in ["per_invite", "invite3"] {
+        let mean = |m: &str| r.mean(&[("variant", v)], m);
+        assert!(mean("k_factor_measured") > mean("k_factor"), "{v}");
+        assert!(mean("customers_measured") > mean("customers"), "{v}");
+    }
+    // Per replicate: what farming costs each design (clean − farmed net), invite-3 minus per-invite.
+    let mut net: HashMap<String, HashMap<String, f64>> = HashMap::new();
+    for row in &r.runs {
+        net.entry(row["replicate"].clone())
+            .or_default()
+            .insert(row["variant"].clone(), row["net_cents"].parse().unwrap());
+    }
+    let d: Vec<f64> = net
+        .values()
+        .map(|v| (v["invite3_clean"] - v["invite3"]) - (v["per_invite_clean"] - v["per_invite"]))
+        .collect();
+    let n = d.len() as f64;
+    let mean = d.iter().sum::<f64>() / n;
+    let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    assert!(
+        mean - 2.0 * sd / n.sqrt() > 0.0,
+        "{mean} (se {})",
+        sd / n.sqrt()
+    );
+}

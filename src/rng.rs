@@ -230,6 +230,16 @@ pub enum Stream {
     FraudFarmer,
     /// Whether a fake invitee is detected.
     FraudDetect,
+    /// Whether a member who decides to buy opens a bargain.
+    BargainOpen,
+    /// The order an initiator asks their friends in.
+    BargainAsk,
+    /// Whether an asked friend helps cut the price.
+    BargainHelp,
+    /// Whether a helper buys.
+    BargainHelperPurchase,
+    /// Whether an initiator whose bargain failed buys anyway.
+    BargainFallback,
 }
 
 impl Stream {
@@ -300,12 +310,17 @@ impl Stream {
             S::WinBackReturn => (58, 0),
             S::FraudFarmer => (59, 0),
             S::FraudDetect => (60, 0),
+            S::BargainOpen => (61, 0),
+            S::BargainAsk => (62, 0),
+            S::BargainHelp => (63, 0),
+            S::BargainHelperPurchase => (64, 0),
+            S::BargainFallback => (65, 0),
         }
     }
 }
 
 /// Number of stream numbers; keeps the per-stream key table fixed-size.
-pub const STREAMS: usize = 61;
+pub const STREAMS: usize = 66;
 
 /// The per-replicate key from which every keyed draw of that replicate derives.
 #[derive(Debug, Clone, Copy)]

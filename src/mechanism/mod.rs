@@ -22,6 +22,7 @@
 //! price). Adding a mechanism at the end changes nothing that came before it.
 
 pub mod ads;
+pub mod bargain;
 pub mod checkin;
 pub mod churn_warning;
 pub mod commission;
@@ -410,6 +411,7 @@ registry! {
     churn_warning: churn_warning::State,
     win_back: win_back::State,
     fraud: fraud::State,
+    bargain: bargain::State,
 }
 
 /// `member`'s membership tier today (1-based, 0 = none): their contribution tier with

@@ -719,6 +719,30 @@ pub const WIN_BACKS: Metric = m(
     Higher,
     "churned customers who came back (each with an order)",
 );
+/// Bargains opened.
+pub const BARGAINS_OPENED: Metric = m(
+    "bargains_opened",
+    One,
+    Count,
+    Higher,
+    "bargains (砍价) opened by members who decided to buy",
+);
+/// Bargains completed.
+pub const BARGAINS_COMPLETED: Metric = m(
+    "bargains_completed",
+    One,
+    Count,
+    Higher,
+    "bargains whose every cut came in within the window (bought at the target price)",
+);
+/// Friends who helped.
+pub const BARGAIN_HELPS: Metric = m(
+    "bargain_helps",
+    One,
+    Count,
+    Higher,
+    "friends who helped cut a price (each also saw the product)",
+);
 /// Fake invitees.
 pub const FAKE_INVITES: Metric = m(
     "fake_invites",
@@ -867,6 +891,9 @@ pub const KPIS: &[Metric] = &[
     CHURN_OFFERS_TAKEN,
     WIN_BACK_CONTACTS,
     WIN_BACKS,
+    BARGAINS_OPENED,
+    BARGAINS_COMPLETED,
+    BARGAIN_HELPS,
     FAKE_INVITES,
     FAKES_DETECTED,
     CUSTOMERS_MEASURED,
@@ -1244,6 +1271,30 @@ pub const DAILY: &[DailyColumn] = &[
         Higher,
         "churned customers who came back today",
         |r, _| r.win_backs.to_string(),
+    ),
+    d(
+        "bargains_opened",
+        One,
+        Count,
+        Higher,
+        "bargains opened today",
+        |r, _| r.bargains_opened.to_string(),
+    ),
+    d(
+        "bargains_completed",
+        One,
+        Count,
+        Higher,
+        "bargains completed today",
+        |r, _| r.bargains_completed.to_string(),
+    ),
+    d(
+        "bargain_helps",
+        One,
+        Count,
+        Higher,
+        "friends who helped cut a price today",
+        |r, _| r.bargain_helps.to_string(),
     ),
     d(
         "fake_invites",

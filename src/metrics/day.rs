@@ -102,6 +102,15 @@ pub struct DayRow {
     /// Fake invitees detected today.
     #[serde(default)]
     pub fakes_detected: u32,
+    /// Bargains opened today.
+    #[serde(default)]
+    pub bargains_opened: u32,
+    /// Bargains completed today (every cut in).
+    #[serde(default)]
+    pub bargains_completed: u32,
+    /// Friends who helped cut a price today.
+    #[serde(default)]
+    pub bargain_helps: u32,
     /// Money booked today.
     pub ledger: Ledger,
     /// Mean fatigue over all members at the end of the day.

@@ -360,6 +360,13 @@ impl RunSummary {
             some(sum(|r| r.win_back_contacts)),
         );
         put(&c::WIN_BACKS, "", some(sum(|r| r.win_backs)));
+        put(&c::BARGAINS_OPENED, "", some(sum(|r| r.bargains_opened)));
+        put(
+            &c::BARGAINS_COMPLETED,
+            "",
+            some(sum(|r| r.bargains_completed)),
+        );
+        put(&c::BARGAIN_HELPS, "", some(sum(|r| r.bargain_helps)));
         let fakes = sum(|r| r.fake_invites);
         put(&c::FAKE_INVITES, "", some(fakes));
         put(&c::FAKES_DETECTED, "", some(sum(|r| r.fakes_detected)));

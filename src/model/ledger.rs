@@ -158,11 +158,13 @@ pub enum Scheme {
     ChurnWarning = 15,
     /// Win-back (流失召回): contacts and the returning order's discount.
     WinBack = 16,
+    /// Bargaining (砍价): the gap to the target price of completed bargains.
+    Bargain = 17,
 }
 
 impl Scheme {
     /// Every scheme, in column order.
-    pub const ALL: [Scheme; 17] = [
+    pub const ALL: [Scheme; 18] = [
         Scheme::Referral,
         Scheme::GroupBuy,
         Scheme::ShareReward,
@@ -180,6 +182,7 @@ impl Scheme {
         Scheme::FirstOrder,
         Scheme::ChurnWarning,
         Scheme::WinBack,
+        Scheme::Bargain,
     ];
 
     /// The name used in column names (`scheme_<name>_cents`) and TOML tables.
@@ -202,6 +205,7 @@ impl Scheme {
             Scheme::FirstOrder => "first_order",
             Scheme::ChurnWarning => "churn_warning",
             Scheme::WinBack => "win_back",
+            Scheme::Bargain => "bargain",
         }
     }
 }

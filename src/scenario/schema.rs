@@ -132,6 +132,9 @@ pub struct Scenario {
     /// `[win_back]`: campaigns that bring churned customers back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub win_back: Option<WinBack>,
+    /// `[bargain]`: friends cut the price to a target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bargain: Option<Bargain>,
     /// `[fraud]`: reward farmers with fake invitees.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fraud: Option<Fraud>,

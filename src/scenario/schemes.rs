@@ -10,6 +10,7 @@ use super::schema::defaults;
 
 pub use crate::mechanism::SchemeWindow;
 pub use crate::mechanism::ads::Ads;
+pub use crate::mechanism::bargain::Bargain;
 pub use crate::mechanism::checkin::Checkin;
 pub use crate::mechanism::churn_warning::ChurnWarning;
 pub use crate::mechanism::commission::Commission;

@@ -117,3 +117,40 @@ fn the_group_matrix_promotes_by_orders_and_tier_and_demotes_with_the_tier() {
     assert_eq!(get("matrix_orders_onboarding"), 3.0);
     assert_eq!(get("matrix_members_incubation"), 3.0);
 }
+
+/// Bargaining on a star: a group post on day 1 makes all seven members decide to buy and open
+/// a bargain (p_open = 1). On day 2 the centre asks three leaves, all help, the three cuts
+/// (50 / 30 / 20% of the ¥8 gap) are in and the centre buys at the ¥2 target; each leaf asks
+/// its one friend, the centre, who helps, but one cut of three is not enough: on day 3 their
+/// windows end and, without a fallback, they do not buy; with p_fallback = 1 they buy at the
+/// usual offer.
+#[test]
+fn a_bargain_completes_when_every_cut_is_in_within_its_window() {
+    let body = |fallback: f64| {
+        format!(
+            "[seeding]\ncount = 0\n[behaviour.p_buy]\ngroup = 1.0\n[share]\np_share = 0.0\n\
+             [groups]\nassign = \"random\"\nsize = 7.0\n\
+             [posting_policy]\nposts_per_day = 1.0\nstart_day = 1\nend_day = 1\n\
+             [bargain]\np_open = 1.0\ntarget_cents = 200\ncuts_pct = [50.0, 30.0, 20.0]\n\
+             window_days = 2\nasks_per_day = 3\np_help = 1.0\np_fallback = {fallback}\n"
+        )
+    };
+    let star = "0 1\n0 2\n0 3\n0 4\n0 5\n0 6\n";
+    let out = on_graph(star, 4, &body(0.0)).run(0).unwrap();
+    let get = |k: &str| out.summary.get(k).unwrap();
+    assert_eq!(get("bargains_opened"), 7.0);
+    assert_eq!(get("bargains_completed"), 1.0);
+    assert_eq!(get("bargain_helps"), 3.0 + 6.0);
+    assert_eq!(get("orders"), 1.0);
+    assert_eq!(get("gmv_cents"), 200.0);
+    assert_eq!(get("scheme_bargain_cents"), 800.0);
+    let orders: Vec<u64> = out.rows.iter().map(|r| r.ledger.orders).collect();
+    assert_eq!(orders, [0, 0, 1, 0, 0]);
+    let out = on_graph(star, 4, &body(1.0)).run(0).unwrap();
+    let orders: Vec<u64> = out.rows.iter().map(|r| r.ledger.orders).collect();
+    assert_eq!(
+        orders,
+        [0, 0, 1, 6, 0],
+        "the six leaves buy when their windows end"
+    );
+}

@@ -108,7 +108,7 @@ impl Observer for Invariants {
         );
         let s = rep.scenario();
         let sum = |b: Vec<Option<i64>>| b.into_iter().sum::<Option<i64>>();
-        let budgets: [(Scheme, Option<i64>); 14] = [
+        let budgets: [(Scheme, Option<i64>); 15] = [
             (
                 Scheme::Referral,
                 s.referral.as_ref().and_then(|r| r.budget_cents),
@@ -164,6 +164,10 @@ impl Observer for Invariants {
             (
                 Scheme::WinBack,
                 s.win_back.as_ref().and_then(|w| w.budget_cents),
+            ),
+            (
+                Scheme::Bargain,
+                s.bargain.as_ref().and_then(|b| b.budget_cents),
             ),
         ];
         // A flash sale sells at most its stock; a stream admits at most its capacity.
@@ -339,8 +343,12 @@ impl Knobs {
             // Some cases leave group buy or points out: redeemable points make the price bound
             // "a free order" and the group discount is the largest one, either of which would
             // hide a mechanism whose discount bound is too low.
+            // A buyer opens a team or a bargain: bargaining stands in for group buy.
             let group_buy = if b % 2 == 0 {
-                String::new()
+                format!(
+                    "[bargain]\np_open = 0.3\ntarget_cents = 300\ncuts_pct = [60.0, 30.0, 10.0]\nwindow_days = 2\n\
+                     asks_per_day = 2\np_help = 0.5\np_fallback = 0.4\nbudget_cents = {b}\n"
+                )
             } else {
                 format!(
                     "[group_buy]\nteam_size = 3\ndiscount_pct = 20.0\nwindow_days = 2\ninvites = 3\np_open = 0.5\n\
@@ -608,11 +616,29 @@ fn the_scheme_scenarios_exercise_every_scheme() {
         assert!(total > 0.0, "{kpi} never happened");
     }
     for s in Scheme::ALL {
-        if s != Scheme::Referral {
+        // Referral has its own knob; bargaining replaces group buy (below).
+        if s != Scheme::Referral && s != Scheme::Bargain {
             assert!(total[s as usize] > 0, "{} never spent", s.name());
         }
     }
     assert!(teams > 0.0);
+    // With an even budget, bargaining stands in for group buy, and spends.
+    let setup = Knobs {
+        schemes: Some(1_000_000),
+        ..knobs
+    }
+    .setup();
+    let (mut bargain, mut completed) = (0i64, 0.0);
+    for r in 0..20 {
+        let out = setup.run(r).unwrap();
+        bargain += out
+            .rows
+            .iter()
+            .map(|row| row.ledger.scheme_cents[Scheme::Bargain as usize])
+            .sum::<i64>();
+        completed += out.summary.get("bargains_completed").unwrap();
+    }
+    assert!(bargain > 0 && completed > 0.0, "bargaining never completed");
 }
 
 /// Every KPI a replicate reports is declared in the metric catalog, in the catalog's order, and

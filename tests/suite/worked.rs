@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::cli::{fission, scenarios};
+use super::common::mean_se;
 
 /// Runs shipped scenario `name` with `extra` arguments; returns summary.csv as
 /// (arm title fields…, metric) → (mean, ci95_low, ci95_high) and comparison.csv as
@@ -58,6 +59,18 @@ impl Run {
             .unwrap_or_else(|| panic!("{variant} {metric} not compared"));
         let n = |k: &str| r[k].parse::<f64>().unwrap();
         (n("diff"), n("diff_ci95_low"), n("diff_ci95_high"))
+    }
+
+    /// `f` of each replicate's `metric` by variant (runs.csv; every arm of a replicate shares
+    /// its draws, so a contrast between arms is paired).
+    fn per_replicate(&self, metric: &str, f: impl Fn(&HashMap<String, f64>) -> f64) -> Vec<f64> {
+        let mut by: std::collections::BTreeMap<String, HashMap<String, f64>> = Default::default();
+        for row in &self.runs {
+            by.entry(row["replicate"].clone())
+                .or_default()
+                .insert(row["variant"].clone(), row[metric].parse().unwrap());
+        }
+        by.values().map(f).collect()
     }
 
     /// The mean of `metric` in the summary row whose columns match every `(column, value)`.
@@ -175,23 +188,13 @@ fn the_referred_customer_effect_raises_the_value_of_the_referral_program() {
     let r = run("referral_value", &["--replicates", "30"]);
     // Per replicate (every arm shares its draws): the referral program's net gain with referred
     // customers worth more, less its gain with every channel neutral.
-    let mut net: HashMap<String, HashMap<String, f64>> = HashMap::new();
-    for row in &r.runs {
-        net.entry(row["replicate"].clone())
-            .or_default()
-            .insert(row["variant"].clone(), row["net_cents"].parse().unwrap());
-    }
-    let d: Vec<f64> = net
-        .values()
-        .map(|v| (v["referral_valued"] - v["base_valued"]) - (v["referral"] - v["base"]))
-        .collect();
-    let n = d.len() as f64;
-    let mean = d.iter().sum::<f64>() / n;
-    let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let d = r.per_replicate("net_cents", |v| {
+        (v["referral_valued"] - v["base_valued"]) - (v["referral"] - v["base"])
+    });
+    let (mean, se) = mean_se(&d);
     assert!(
-        mean - 2.0 * sd / n.sqrt() > 0.0,
-        "difference in differences {mean} (se {})",
-        sd / n.sqrt()
+        mean - 2.0 * se > 0.0,
+        "difference in differences {mean} (se {se})"
     );
     // The program pays under both assumptions at this horizon.
     assert!(r.diff("referral", "net_cents").1 > 0.0);
@@ -243,22 +246,9 @@ fn farmers_inflate_the_measured_k_factor_and_cost_invite_three_more() {
         assert!(mean("customers_measured") > mean("customers"), "{v}");
     }
     // Per replicate: what farming costs each design (clean − farmed net), invite-3 minus per-invite.
-    let mut net: HashMap<String, HashMap<String, f64>> = HashMap::new();
-    for row in &r.runs {
-        net.entry(row["replicate"].clone())
-            .or_default()
-            .insert(row["variant"].clone(), row["net_cents"].parse().unwrap());
-    }
-    let d: Vec<f64> = net
-        .values()
-        .map(|v| (v["invite3_clean"] - v["invite3"]) - (v["per_invite_clean"] - v["per_invite"]))
-        .collect();
-    let n = d.len() as f64;
-    let mean = d.iter().sum::<f64>() / n;
-    let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-    assert!(
-        mean - 2.0 * sd / n.sqrt() > 0.0,
-        "{mean} (se {})",
-        sd / n.sqrt()
-    );
+    let d = r.per_replicate("net_cents", |v| {
+        (v["invite3_clean"] - v["invite3"]) - (v["per_invite_clean"] - v["per_invite"])
+    });
+    let (mean, se) = mean_se(&d);
+    assert!(mean - 2.0 * se > 0.0, "{mean} (se {se})");
 }

@@ -71,7 +71,9 @@ struct Open {
     referrer: u32,
     opened: u32,
     helpers: u32,
-    /// Friends asked so far (a prefix of the initiator's friends in keyed order).
+    /// The initiator's friends in the keyed order they are asked in.
+    friends: Vec<u32>,
+    /// Friends asked so far (a prefix of `friends`).
     asked: usize,
 }
 
@@ -94,6 +96,9 @@ impl State {
     /// `member`, reached on `channel`, opens a bargain today.
     fn open(r: &mut Replicate<'_>, member: u32, channel: Channel, sender: u32) {
         let day = r.world.day;
+        let order = r.world.draws.day(Stream::BargainAsk, 0);
+        let mut friends: Vec<u32> = r.world.graph.neighbours(member).to_vec();
+        friends.sort_unstable_by_key(|&f| (order.bits(member, f), f));
         r.world.set_pending(member, true);
         r.world.row_mut().bargains_opened += 1;
         r.state_mut::<Self>().open.push(Open {
@@ -102,6 +107,7 @@ impl State {
             referrer: sender,
             opened: day,
             helpers: 0,
+            friends,
             asked: 0,
         });
     }
@@ -113,15 +119,12 @@ impl State {
         let needed = cfg.cuts_pct.len() as u32;
         let help = r.world.draws.day(Stream::BargainHelp, day);
         let see = r.world.draws.day(Stream::BargainHelperPurchase, day);
-        let order = r.world.draws.day(Stream::BargainAsk, 0);
         let open = std::mem::take(&mut r.state_mut::<Self>().open);
         let mut still = Vec::with_capacity(open.len());
         for mut b in open {
             if day > b.opened {
-                let mut friends: Vec<u32> = r.world.graph.neighbours(b.initiator).to_vec();
-                friends.sort_unstable_by_key(|&f| (order.bits(b.initiator, f), f));
-                let end = (b.asked + cfg.asks_per_day as usize).min(friends.len());
-                for &f in &friends[b.asked..end] {
+                let end = (b.asked + cfg.asks_per_day as usize).min(b.friends.len());
+                for &f in &b.friends[b.asked..end] {
                     if help.chance(cfg.p_help, f, b.initiator) {
                         b.helpers += 1;
                         r.world.row_mut().bargain_helps += 1;

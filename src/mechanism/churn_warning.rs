@@ -102,21 +102,20 @@ impl State {
         }
         let due = r.churn_candidates(day, day + cfg.lead_days - 1);
         let score_key = r.world.draws.day(Stream::WarningScore, day);
-        let mut scored: Vec<(f64, u32)> = r
+        let mut scored: Vec<(f64, u32, bool)> = r
             .customers()
             .iter()
             .map(|c| c.member)
             .filter(|&m| matches!(r.world.stage(m), Stage::Active | Stage::Silent))
             .map(|m| {
                 let is_due = due.binary_search(&m).is_ok();
-                (risk_score(score_key.unit(m, 0), is_due, cfg.auc), m)
+                (risk_score(score_key.unit(m, 0), is_due, cfg.auc), m, is_due)
             })
             .collect();
         let contacts = (scored.len() as f64 * cfg.target_share).ceil() as usize;
         scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let take = r.world.draws.day(Stream::WarningSuccess, day);
-        for &(_, m) in scored.iter().take(contacts) {
-            let is_due = due.binary_search(&m).is_ok();
+        for &(_, m, is_due) in scored.iter().take(contacts) {
             let st = r.state_mut::<Self>();
             if !st.budget.spend(cfg.contact_cents) {
                 return;

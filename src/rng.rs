@@ -240,6 +240,37 @@ pub enum Stream {
     BargainHelperPurchase,
     /// Whether an initiator whose bargain failed buys anyway.
     BargainFallback,
+    /// Each member's adoption threshold.
+    Threshold,
+    /// Whether a tipped member buys.
+    ThresholdAdopt,
+    /// Whether a buyer posts a review of an order.
+    ReviewPost,
+    /// Whether a review is positive (the product satisfied and the delivery went well).
+    ReviewValence,
+    /// Whether a review reaches a friend of the reviewer.
+    ReviewReach,
+    /// Whether a friend who read a review buys.
+    ReviewPurchase,
+    /// Whether a group member reads a review posted in the group.
+    ReviewGroupRead,
+    /// Whether a group member who read a review buys.
+    ReviewGroupPurchase,
+    /// Which members a featured reviewer's review reaches beyond friends and group.
+    ReviewFeatured,
+    /// Whether a member reached by a featured review buys.
+    ReviewFeaturedPurchase,
+    /// Whether a member with a bad experience (or who heard of one) tells a friend.
+    NegativeTell,
+    /// Whether an order turns into a dispute.
+    Dispute,
+    /// Whether moderation resolves a dispute before it spreads.
+    DisputeResolve,
+    /// Which members hear of trust shock `shock` directly.
+    ShockHear {
+        /// Position in `[[negative_wom.shocks]]`.
+        shock: u32,
+    },
 }
 
 impl Stream {
@@ -315,12 +346,26 @@ impl Stream {
             S::BargainHelp => (63, 0),
             S::BargainHelperPurchase => (64, 0),
             S::BargainFallback => (65, 0),
+            S::Threshold => (66, 0),
+            S::ThresholdAdopt => (67, 0),
+            S::ReviewPost => (68, 0),
+            S::ReviewValence => (69, 0),
+            S::ReviewReach => (70, 0),
+            S::ReviewPurchase => (71, 0),
+            S::ReviewGroupRead => (72, 0),
+            S::ReviewGroupPurchase => (73, 0),
+            S::ReviewFeatured => (74, 0),
+            S::ReviewFeaturedPurchase => (75, 0),
+            S::NegativeTell => (76, 0),
+            S::Dispute => (77, 0),
+            S::DisputeResolve => (78, 0),
+            S::ShockHear { shock } => (79, one(shock)),
         }
     }
 }
 
 /// Number of stream numbers; keeps the per-stream key table fixed-size.
-pub const STREAMS: usize = 66;
+pub const STREAMS: usize = 80;
 
 /// The per-replicate key from which every keyed draw of that replicate derives.
 #[derive(Debug, Clone, Copy)]

@@ -304,6 +304,7 @@ impl<'a> World<'a> {
             Channel::Coupon => p.coupon,
             Channel::Live => p.live,
             Channel::Flash => p.flash,
+            Channel::Review => p.review,
             Channel::Seed => 1.0,
         };
         let herd = if self.customer_friends.is_empty() {

@@ -38,12 +38,15 @@ pub mod group_matrix;
 pub mod kol;
 pub mod live;
 pub mod lottery;
+pub mod negative_wom;
 pub mod points;
 pub mod posting;
 pub mod presale;
 pub mod red_packet;
 pub mod referral;
+pub mod reviews;
 pub mod share_reward;
+pub mod threshold;
 pub mod win_back;
 mod window;
 
@@ -412,6 +415,9 @@ registry! {
     win_back: win_back::State,
     fraud: fraud::State,
     bargain: bargain::State,
+    threshold: threshold::State,
+    reviews: reviews::State,
+    negative_wom: negative_wom::State,
 }
 
 /// `member`'s membership tier today (1-based, 0 = none): their contribution tier with

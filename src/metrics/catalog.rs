@@ -743,6 +743,86 @@ pub const BARGAIN_HELPS: Metric = m(
     Higher,
     "friends who helped cut a price (each also saw the product)",
 );
+/// Members who adopted by the threshold rule.
+pub const THRESHOLD_ADOPTIONS: Metric = m(
+    "threshold_adoptions",
+    One,
+    Count,
+    Higher,
+    "members who adopted by the threshold rule (their share of customer friends reached their threshold)",
+);
+/// Positive reviews posted.
+pub const REVIEWS_POSITIVE: Metric = m(
+    "reviews_positive",
+    One,
+    Count,
+    Higher,
+    "positive reviews posted (each read by friends, group members and, if featured, more)",
+);
+/// Negative reviews posted.
+pub const REVIEWS_NEGATIVE: Metric = m(
+    "reviews_negative",
+    One,
+    Count,
+    Lower,
+    "negative reviews posted (a bad product or delivery experience; each a bad experience for [negative_wom])",
+);
+/// Positive reviews by reviewers the UGC leaderboard featured.
+pub const REVIEWS_FEATURED: Metric = m(
+    "reviews_featured",
+    One,
+    Count,
+    Higher,
+    "positive reviews by reviewers the UGC leaderboard featured",
+);
+/// Bad experiences: negative reviews, expired teams, unresolved disputes, members hearing of a trust shock.
+pub const BAD_EXPERIENCES: Metric = m(
+    "bad_experiences",
+    One,
+    Count,
+    Lower,
+    "bad experiences: negative reviews, expired teams, unresolved disputes, members hearing of a trust shock",
+);
+/// Times a member heard negative word of mouth from a friend.
+pub const NEGATIVE_HEARD: Metric = m(
+    "negative_heard",
+    One,
+    Count,
+    Lower,
+    "times a member heard negative word of mouth from a friend",
+);
+/// Orders that turned into a dispute.
+pub const DISPUTES: Metric = m(
+    "disputes",
+    One,
+    Count,
+    Lower,
+    "orders that turned into a dispute",
+);
+/// Disputes moderation resolved before they spread.
+pub const DISPUTES_RESOLVED: Metric = m(
+    "disputes_resolved",
+    One,
+    Count,
+    Higher,
+    "disputes moderation resolved before they spread",
+);
+/// Group sentiment at the end.
+pub const SENTIMENT_END: Metric = m(
+    "sentiment_end",
+    One,
+    Level,
+    Higher,
+    "mean sentiment of the groups (−1 … 1) at the end of the last day ([negative_wom])",
+);
+/// Lowest group sentiment.
+pub const SENTIMENT_LOW: Metric = m(
+    "sentiment_low",
+    One,
+    Level,
+    Higher,
+    "lowest end-of-day mean sentiment of the groups over the run",
+);
 /// Fake invitees.
 pub const FAKE_INVITES: Metric = m(
     "fake_invites",
@@ -894,6 +974,16 @@ pub const KPIS: &[Metric] = &[
     BARGAINS_OPENED,
     BARGAINS_COMPLETED,
     BARGAIN_HELPS,
+    THRESHOLD_ADOPTIONS,
+    REVIEWS_POSITIVE,
+    REVIEWS_NEGATIVE,
+    REVIEWS_FEATURED,
+    BAD_EXPERIENCES,
+    NEGATIVE_HEARD,
+    DISPUTES,
+    DISPUTES_RESOLVED,
+    SENTIMENT_END,
+    SENTIMENT_LOW,
     FAKE_INVITES,
     FAKES_DETECTED,
     CUSTOMERS_MEASURED,
@@ -1295,6 +1385,78 @@ pub const DAILY: &[DailyColumn] = &[
         Higher,
         "friends who helped cut a price today",
         |r, _| r.bargain_helps.to_string(),
+    ),
+    d(
+        "threshold_adoptions",
+        One,
+        Count,
+        Higher,
+        "members who adopted by the threshold rule today",
+        |r, _| r.threshold_adoptions.to_string(),
+    ),
+    d(
+        "reviews_positive",
+        One,
+        Count,
+        Higher,
+        "positive reviews posted today",
+        |r, _| r.reviews_positive.to_string(),
+    ),
+    d(
+        "reviews_negative",
+        One,
+        Count,
+        Lower,
+        "negative reviews posted today",
+        |r, _| r.reviews_negative.to_string(),
+    ),
+    d(
+        "reviews_featured",
+        One,
+        Count,
+        Higher,
+        "positive reviews by featured reviewers today",
+        |r, _| r.reviews_featured.to_string(),
+    ),
+    d(
+        "bad_experiences",
+        One,
+        Count,
+        Lower,
+        "bad experiences today",
+        |r, _| r.bad_experiences.to_string(),
+    ),
+    d(
+        "negative_heard",
+        One,
+        Count,
+        Lower,
+        "times negative word of mouth reached a member today",
+        |r, _| r.negative_heard.to_string(),
+    ),
+    d(
+        "disputes",
+        One,
+        Count,
+        Lower,
+        "disputes opened today",
+        |r, _| r.disputes.to_string(),
+    ),
+    d(
+        "disputes_resolved",
+        One,
+        Count,
+        Higher,
+        "disputes resolved today",
+        |r, _| r.disputes_resolved.to_string(),
+    ),
+    d(
+        "sentiment",
+        One,
+        Level,
+        Higher,
+        "mean sentiment of the groups (−1 … 1) at the end of the day",
+        |r, _| format!("{:.6}", r.sentiment),
     ),
     d(
         "fake_invites",

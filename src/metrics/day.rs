@@ -111,6 +111,33 @@ pub struct DayRow {
     /// Friends who helped cut a price today.
     #[serde(default)]
     pub bargain_helps: u32,
+    /// Members who adopted today by the threshold rule.
+    #[serde(default)]
+    pub threshold_adoptions: u32,
+    /// Positive reviews posted today.
+    #[serde(default)]
+    pub reviews_positive: u32,
+    /// Negative reviews posted today.
+    #[serde(default)]
+    pub reviews_negative: u32,
+    /// Positive reviews posted today by featured (leaderboard) reviewers.
+    #[serde(default)]
+    pub reviews_featured: u32,
+    /// Bad experiences today (negative reviews, expired teams, unresolved disputes, shocks).
+    #[serde(default)]
+    pub bad_experiences: u32,
+    /// Members who heard negative word of mouth today.
+    #[serde(default)]
+    pub negative_heard: u32,
+    /// Disputes opened today.
+    #[serde(default)]
+    pub disputes: u32,
+    /// Disputes resolved by moderation today.
+    #[serde(default)]
+    pub disputes_resolved: u32,
+    /// Mean sentiment of the groups at the end of the day (0 without `[negative_wom]`).
+    #[serde(default)]
+    pub sentiment: f64,
     /// Money booked today.
     pub ledger: Ledger,
     /// Mean fatigue over all members at the end of the day.

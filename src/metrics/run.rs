@@ -367,6 +367,32 @@ impl RunSummary {
             some(sum(|r| r.bargains_completed)),
         );
         put(&c::BARGAIN_HELPS, "", some(sum(|r| r.bargain_helps)));
+        put(
+            &c::THRESHOLD_ADOPTIONS,
+            "",
+            some(sum(|r| r.threshold_adoptions)),
+        );
+        put(&c::REVIEWS_POSITIVE, "", some(sum(|r| r.reviews_positive)));
+        put(&c::REVIEWS_NEGATIVE, "", some(sum(|r| r.reviews_negative)));
+        put(&c::REVIEWS_FEATURED, "", some(sum(|r| r.reviews_featured)));
+        put(&c::BAD_EXPERIENCES, "", some(sum(|r| r.bad_experiences)));
+        put(&c::NEGATIVE_HEARD, "", some(sum(|r| r.negative_heard)));
+        put(&c::DISPUTES, "", some(sum(|r| r.disputes)));
+        put(
+            &c::DISPUTES_RESOLVED,
+            "",
+            some(sum(|r| r.disputes_resolved)),
+        );
+        put(&c::SENTIMENT_END, "", some(final_row.sentiment));
+        put(
+            &c::SENTIMENT_LOW,
+            "",
+            some(
+                rows.iter()
+                    .map(|r| r.sentiment)
+                    .fold(f64::INFINITY, f64::min),
+            ),
+        );
         let fakes = sum(|r| r.fake_invites);
         put(&c::FAKE_INVITES, "", some(fakes));
         put(&c::FAKES_DETECTED, "", some(sum(|r| r.fakes_detected)));

@@ -25,11 +25,14 @@ pub enum Channel {
     Live = 8,
     /// A flash sale (限时秒杀) announcement.
     Flash = 9,
+    /// A customer's review (评价 / 晒单 / 笔记) read by a friend, a group member or, for a
+    /// featured reviewer, anyone.
+    Review = 10,
 }
 
 impl Channel {
     /// Every channel, in column order.
-    pub const ALL: [Channel; 10] = [
+    pub const ALL: [Channel; 11] = [
         Channel::Seed,
         Channel::Ad,
         Channel::Friend,
@@ -40,6 +43,7 @@ impl Channel {
         Channel::Coupon,
         Channel::Live,
         Channel::Flash,
+        Channel::Review,
     ];
     /// Channels that carry exposures: every channel but `Seed`, which comes first in `ALL`.
     pub const EXPOSURE: &'static [Channel] = Self::ALL.split_at(1).1;
@@ -57,6 +61,7 @@ impl Channel {
             Channel::Coupon => "coupon",
             Channel::Live => "live",
             Channel::Flash => "flash",
+            Channel::Review => "review",
         }
     }
 

@@ -160,11 +160,13 @@ pub enum Scheme {
     WinBack = 16,
     /// Bargaining (砍价): the gap to the target price of completed bargains.
     Bargain = 17,
+    /// Review rewards (晒单返现): cash paid per review posted.
+    Review = 18,
 }
 
 impl Scheme {
     /// Every scheme, in column order.
-    pub const ALL: [Scheme; 18] = [
+    pub const ALL: [Scheme; 19] = [
         Scheme::Referral,
         Scheme::GroupBuy,
         Scheme::ShareReward,
@@ -183,6 +185,7 @@ impl Scheme {
         Scheme::ChurnWarning,
         Scheme::WinBack,
         Scheme::Bargain,
+        Scheme::Review,
     ];
 
     /// The name used in column names (`scheme_<name>_cents`) and TOML tables.
@@ -206,6 +209,7 @@ impl Scheme {
             Scheme::ChurnWarning => "churn_warning",
             Scheme::WinBack => "win_back",
             Scheme::Bargain => "bargain",
+            Scheme::Review => "review",
         }
     }
 }

@@ -138,6 +138,15 @@ pub struct Scenario {
     /// `[fraud]`: reward farmers with fake invitees.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fraud: Option<Fraud>,
+    /// `[threshold]`: the fractional-threshold adoption rule (complex contagion).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<Threshold>,
+    /// `[reviews]`: customers' reviews and the UGC leaderboard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviews: Option<Reviews>,
+    /// `[negative_wom]`: bad experiences, negative word of mouth, group sentiment, moderation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub negative_wom: Option<NegativeWom>,
 }
 
 /// `[population]`: the segments members are drawn from.
@@ -451,6 +460,9 @@ pub struct ChannelProbabilities {
     /// A flash-sale announcement (at the flash price, while stock lasts).
     #[serde(default)]
     pub flash: f64,
+    /// A positive review read (times the review's lift; a negative review converts nobody).
+    #[serde(default)]
+    pub review: f64,
 }
 
 /// `[share]`: who shares after a purchase, and whom a share reaches.
@@ -631,6 +643,9 @@ pub struct CustomerValue {
     /// Customers won by a flash sale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flash: Option<ChannelValue>,
+    /// Customers won by a review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<ChannelValue>,
 }
 
 impl CustomerValue {
@@ -648,6 +663,7 @@ impl CustomerValue {
             (C::Coupon, &self.coupon),
             (C::Live, &self.live),
             (C::Flash, &self.flash),
+            (C::Review, &self.review),
         ]
     }
 }
@@ -714,6 +730,12 @@ pub(crate) mod defaults {
     }
     pub fn one_u32() -> u32 {
         1
+    }
+    pub fn thirty_u32() -> u32 {
+        30
+    }
+    pub fn yes() -> bool {
+        true
     }
     pub fn zero_dist() -> Dist {
         Dist::Constant(0.0)

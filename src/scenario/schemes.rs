@@ -26,12 +26,15 @@ pub use crate::mechanism::group_matrix::{GroupMatrix, StagePosts};
 pub use crate::mechanism::kol::{KolCampaign, KolSelection};
 pub use crate::mechanism::live::LiveStream;
 pub use crate::mechanism::lottery::{Lottery, LotteryEntry};
+pub use crate::mechanism::negative_wom::{NegativeWom, TrustShock};
 pub use crate::mechanism::points::{Points, Tier};
 pub use crate::mechanism::posting::PostingPolicy;
 pub use crate::mechanism::presale::Presale;
 pub use crate::mechanism::red_packet::{RedPacket, RedPacketTrigger};
 pub use crate::mechanism::referral::Referral;
+pub use crate::mechanism::reviews::{Leaderboard, Reviews};
 pub use crate::mechanism::share_reward::ShareReward;
+pub use crate::mechanism::threshold::Threshold;
 pub use crate::mechanism::win_back::WinBack;
 
 /// `[compliance]`: the regulatory line on multi-level distribution.

@@ -298,7 +298,9 @@ fn kol_posts_book_fees_and_kocs_get_the_product_free() {
     assert_eq!((get("gmv_cents"), get("scheme_koc_cents")), (0.0, 2000.0));
 }
 
-/// Every scheme configured but starting after the horizon (and group posts likewise) leaves
+/// Every scheme configured but starting after the horizon (and group posts likewise; the
+/// threshold rule with nobody adopting, reviews nobody writes, negative word of mouth with no
+/// source of bad experiences) leaves
 /// every replicate identical, on the general path and on the skip-ahead path.
 #[test]
 fn every_scheme_configured_but_never_triggered_changes_nothing() {
@@ -308,7 +310,9 @@ fn every_scheme_configured_but_never_triggered_changes_nothing() {
         [[coupon]]\ntarget = \"all\"\nvalue_cents = 100\nstart_day = 100000\n\
         [red_packet]\ntotal_cents = 500\nsplit_n = 5\nstart_day = 100000\n\
         [commission]\nlevel_rates_pct = [10.0, 5.0]\nstart_day = 100000\n\
-        [groups]\nassign = \"random\"\n[posting_policy]\nposts_per_day = 2.0\nstart_day = 100000\n";
+        [groups]\nassign = \"random\"\n[posting_policy]\nposts_per_day = 2.0\nstart_day = 100000\n\
+        [threshold]\nphi = 0.3\np_adopt = 0.0\n[reviews]\np_review = 0.0\nquality = 0.5\n\
+        [negative_wom]\np_tell = 1.0\nconversion_cut = 0.5\nchurn_rise = 0.1\nsentiment_weight = 0.5\n";
     for (file, sets) in [
         (
             "scenarios/quickstart.toml",

@@ -108,7 +108,7 @@ impl Observer for Invariants {
         );
         let s = rep.scenario();
         let sum = |b: Vec<Option<i64>>| b.into_iter().sum::<Option<i64>>();
-        let budgets: [(Scheme, Option<i64>); 15] = [
+        let budgets: [(Scheme, Option<i64>); 16] = [
             (
                 Scheme::Referral,
                 s.referral.as_ref().and_then(|r| r.budget_cents),
@@ -168,6 +168,10 @@ impl Observer for Invariants {
             (
                 Scheme::Bargain,
                 s.bargain.as_ref().and_then(|b| b.budget_cents),
+            ),
+            (
+                Scheme::Review,
+                s.reviews.as_ref().and_then(|r| r.budget_cents),
             ),
         ];
         // A flash sale sells at most its stock; a stream admits at most its capacity.
@@ -394,7 +398,16 @@ impl Knobs {
                  [group_matrix]\np_join = 0.8\nincubation_orders = 2\nhigh_value_tier = 1\n\
                  [group_matrix.onboarding]\nposts_per_day = 1.0\np_read = 0.5\n\
                  [group_matrix.incubation]\nposts_per_day = 0.5\npromo_share = 0.5\np_read = 0.5\n\
-                 [group_matrix.high_value]\nposts_per_day = 0.5\np_read = 0.8\n"
+                 [group_matrix.high_value]\nposts_per_day = 0.5\np_read = 0.8\n\
+                 [threshold]\nphi = 0.4\np_adopt = 0.5\n\
+                 [reviews]\np_review = 0.3\nreward_cents = 20\np_review_rewarded = 0.5\nbudget_cents = {b}\ndelay_days = 2\n\
+                 quality = 0.8\np_delivery_problem = 0.1\np_read_group = 0.3\npositive_lift = 1.3\n\
+                 [reviews.delivery_shock]\nstart_day = 10\nend_day = 15\np_delivery_problem = 0.6\n\
+                 [reviews.leaderboard]\nevery_days = 5\ntop = 2\nextra_reach = 4\n\
+                 [negative_wom]\np_tell = 0.3\np_retell = 0.1\nconversion_cut = 0.5\nshare_cut = 0.5\nchurn_rise = 0.02\n\
+                 memory_days = 10\np_dispute = 0.05\nsentiment_per_bad = 0.1\nsentiment_per_good = 0.05\n\
+                 sentiment_recovery = 0.1\nsentiment_weight = 0.5\n\
+                 [[negative_wom.shocks]]\nday = 20\nshare = 0.1\n"
             )
         });
         let repurchase = self.repurchase.map_or(String::new(), |m| {
@@ -404,7 +417,7 @@ impl Knobs {
             "name = \"prop\"\ndays = 40\n[graph]\nstrong_share = 0.3\n{graph}[seeding]\ncount = {}\n\
              [product]\nlist_price_cents = 999\nunit_cost_cents = 400\n\
              [behaviour]\nherd = {}\nprice_elasticity = {}\n[behaviour.p_buy]\nfriend = {}\nad = {}\n\
-             group = 0.05\noperator = 0.01\nkol = 0.1\nteam = 0.3\ncoupon = 0.05\nlive = 0.2\nflash = 0.3\n\
+             group = 0.05\noperator = 0.01\nkol = 0.1\nteam = 0.3\ncoupon = 0.05\nlive = 0.2\nflash = 0.3\nreview = 0.1\n\
              [share]\np_share = {}\np_share_daily = {}\nkappa = 1.0\n{share}\
              [fatigue]\nper_message = {}\n[churn]\nbase = {}\nfatigue_weight = {}\nsilent_after_days = {}\n\
              {repurchase}{referral}{schemes}[ads]\nimpressions_per_day = {}\ncpm_cents = 777\n",
@@ -608,6 +621,14 @@ fn the_scheme_scenarios_exercise_every_scheme() {
             "matrix_orders_onboarding",
             "matrix_orders_incubation",
             "matrix_orders_high_value",
+            "threshold_adoptions",
+            "reviews_positive",
+            "reviews_negative",
+            "reviews_featured",
+            "customers_review",
+            "bad_experiences",
+            "negative_heard",
+            "disputes",
         ] {
             *seen.entry(kpi).or_insert(0.0) += out.summary.get(kpi).unwrap();
         }

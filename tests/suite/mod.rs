@@ -14,5 +14,6 @@ mod rescue;
 mod safety;
 mod schemes;
 mod statistics;
+mod trust;
 mod value;
 mod worked;

@@ -117,6 +117,9 @@ fn reference_lists_every_key_with_its_default() {
         "win_back.p_return",
         "fraud.farmer_share",
         "fraud.fake_invites",
+        "threshold.phi",
+        "reviews.p_review",
+        "negative_wom.p_tell",
     ];
     let minimal = "name = \"m\"\n[graph.barabasi_albert]\nn = 1000\nm = 3\n[repurchase]\nmean_interval_days = 30.0\n[ads]\nimpressions_per_day = 0\ncpm_cents = 0\n[referral]\n\
         [group_buy]\nteam_size = 3\ndiscount_pct = 0.0\n[share_reward]\n\
@@ -125,7 +128,8 @@ fn reference_lists_every_key_with_its_default() {
         [lottery]\np_win = 0.5\nprize_cents = 1\n[checkin]\np_participate = 0.5\n\
         [contribution]\n[first_order]\ndiscount_pct = 1.0\n[presale]\ndiscount_pct = 1.0\ndelivery_day = 9\nend_day = 9\n\
         [group_matrix]\n[churn_warning]\nauc = 0.6\ntarget_share = 0.5\np_success = 0.5\n\
-        [win_back]\ndays = [3]\np_return = 0.5\n[fraud]\nfarmer_share = 0.5\nfake_invites = 1\n";
+        [win_back]\ndays = [3]\np_return = 0.5\n[fraud]\nfarmer_share = 0.5\nfake_invites = 1\n\
+        [threshold]\nphi = 0.5\n[reviews]\np_review = 0.5\n[negative_wom]\np_tell = 0.5\n";
     let (_, defaults) = resolved_keys(minimal);
     for key in &listed {
         if required.contains(&key.as_str()) || key.contains("[]") || key.starts_with("population") {

@@ -343,3 +343,51 @@ fn pooled_k_factor_equals_the_branching_mean_on_a_tree() {
     let se = se_resid / (customers / n as f64);
     assert_close_z("pooled k-factor on a binary tree", k, se, 2.0 * p, 0.0, 4.0);
 }
+
+/// Watts (2002) on Erdős–Rényi graphs with every threshold φ = 0.18: a member with k ≤ 5
+/// friends is vulnerable (one customer friend tips them), and global cascades from one random
+/// seed are possible only when `Σ_k k(k−1)·p_k` over vulnerable degrees exceeds z, i.e.
+/// `z·e^{−z}·Σ_{j≤3} z^j/j! > 1` for Poisson degrees: 1.94 at z = 3 (inside the window), 0.19
+/// at z = 9 and 0.55 at z = 0.7 (outside). Inside, the share of replicates with a global
+/// cascade (> 30% of members) is within 0.12 of the branching estimate `1 − e^{−z·q}` (q the
+/// chance an edge leads into the infinite vulnerable cluster); outside, no replicate reaches 2%.
+#[test]
+fn threshold_cascades_follow_the_watts_condition_on_er_graphs() {
+    let condition = |z: f64| z * (-z).exp() * (1.0 + z + z * z / 2.0 + z.powi(3) / 6.0);
+    let run = |z: f64, replicates: u64| -> Vec<f64> {
+        let s = setup(&format!(
+            "name = \"watts\"\nseed = 11\ndays = 80\n[graph.erdos_renyi]\nn = 10000\nmean_degree = {z}\n\
+             [seeding]\ncount = 1\n[product]\nlist_price_cents = 1000\n[threshold]\nphi = 0.18\n"
+        ));
+        (0..replicates)
+            .into_par_iter()
+            .map(|r| s.run(r).unwrap().summary.get("customers").unwrap() / 10_000.0)
+            .collect()
+    };
+    assert!(condition(3.0) > 1.0 && condition(9.0) < 1.0 && condition(0.7) < 1.0);
+    // q = Σ_{j=0}^{4} Poisson(z)(j) · (1 − (1 − q)^j): an edge reaches a vulnerable member
+    // (excess degree j ≤ 4) from whom the vulnerable cluster goes on for ever.
+    let z: f64 = 3.0;
+    let mut q: f64 = 0.5;
+    for _ in 0..2000 {
+        let mut next = 0.0;
+        let mut pj = (-z).exp();
+        for j in 0..=4 {
+            next += pj * (1.0 - (1.0 - q).powi(j));
+            pj *= z / f64::from(j + 1);
+        }
+        q = next;
+    }
+    let expected = 1.0 - (-z * q).exp();
+    let inside = run(3.0, 150);
+    let cascades = inside.iter().filter(|&&x| x > 0.3).count() as f64 / inside.len() as f64;
+    assert!(
+        (cascades - expected).abs() < 0.12,
+        "P(global cascade) {cascades} vs {expected:.3} (q = {q:.3})"
+    );
+    for z in [9.0, 0.7] {
+        let outside = run(z, 60);
+        let largest = outside.iter().copied().fold(0.0, f64::max);
+        assert!(largest < 0.02, "z = {z}: a cascade of {largest}");
+    }
+}

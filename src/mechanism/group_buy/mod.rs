@@ -222,6 +222,7 @@ impl State {
                     for (i, (&m, &referrer)) in team.members.iter().zip(&team.referrers).enumerate()
                     {
                         Self::set_team(r, m, NONE);
+                        crate::mechanism::negative_wom::expired_team(r, m);
                         if fallback.chance(g.p_fallback_solo, m, t)
                             && r.world.stage(m) != Stage::Churned
                         {

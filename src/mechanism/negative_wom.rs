@@ -1,6 +1,7 @@
 //! Negative word of mouth, group sentiment and moderation (口碑 / 舆情 / 纠纷处理).
 //!
-//! A **bad experience** — a negative review (`[reviews]`), an expired group-buy team
+//! A **bad experience** — a bad order (`[reviews]`: an unsatisfying product or a failed
+//! delivery; its negative review, if written, is heard by its readers), an expired group-buy team
 //! (`expired_team`), a dispute moderation did not resolve, or hearing of a trust shock (a scam
 //! or fake-information incident on a given day) — *affects* the member for `memory_days`:
 //! their conversion is cut by `conversion_cut`, their sharing by `share_cut`, and their daily
@@ -123,6 +124,18 @@ pub fn bad_experience(r: &mut Replicate<'_>, member: u32) {
     move_sentiment(r, member, -per_bad);
 }
 
+/// `member` hears of a bad experience today (from a friend, a negative review, a rumour):
+/// affected, and passing it on tomorrow with `p_retell` if they were not affected already.
+pub fn hear(r: &mut Replicate<'_>, member: u32) {
+    let Some(c) = r.world.scenario.negative_wom.as_ref() else {
+        return;
+    };
+    r.world.row_mut().negative_heard += 1;
+    if affect(r, member) && c.p_retell > 0.0 {
+        r.state_mut::<State>().tell_next.push((member, 1));
+    }
+}
+
 /// An expired group-buy team's `member`: a bad experience if `expired_team`.
 pub fn expired_team(r: &mut Replicate<'_>, member: u32) {
     if r.world
@@ -178,10 +191,13 @@ fn can_happen(s: &Scenario) -> bool {
     let Some(c) = &s.negative_wom else {
         return false;
     };
-    let reviews = s
-        .reviews
-        .as_ref()
-        .is_some_and(|r| r.p_review > 0.0 || r.reward_cents > 0);
+    let reviews = s.reviews.as_ref().is_some_and(|r| {
+        r.p_review > 0.0
+            || r.reward_cents > 0
+            || r.quality < 1.0
+            || r.p_delivery_problem > 0.0
+            || r.delivery_shock.is_some()
+    });
     !c.shocks.is_empty()
         || c.p_dispute > 0.0
         || reviews
@@ -305,7 +321,6 @@ impl Mechanism for State {
         tellers.dedup_by_key(|t| t.0);
         let tell = r.world.draws.day(Stream::NegativeTell, day);
         let graph = r.world.graph;
-        let mut next = Vec::new();
         for &(m, kind) in &tellers {
             let p = if kind == 0 { c.p_tell } else { c.p_retell };
             if p == 0.0 {
@@ -313,15 +328,11 @@ impl Mechanism for State {
             }
             for &f in graph.neighbours(m) {
                 if tell.chance(p, f, m) {
-                    r.world.row_mut().negative_heard += 1;
-                    if affect(r, f) && c.p_retell > 0.0 {
-                        next.push((f, 1));
-                    }
+                    hear(r, f);
                 }
             }
         }
         let st = r.state_mut::<Self>();
-        st.tell_next.extend(next);
         tellers.clear();
         st.telling = tellers;
     }

@@ -1,13 +1,15 @@
-//! Reviews and UGC (评价 / 晒单 / 笔记): after each order the buyer posts a review with
-//! `p_review` (`p_review_rewarded` while a review reward is paid), `delay_days` later. Its
-//! valence is drawn with the order: positive when the product satisfied (`quality`) and the
-//! delivery went well (`1 − p_delivery_problem`, or the shock's rate for orders inside
-//! `[reviews.delivery_shock]`'s days), so positive reviews are a `quality · (1 − p)` share.
+//! Reviews and UGC (评价 / 晒单 / 笔记): every order's experience is drawn with the order —
+//! good when the product satisfied (`quality`) and the delivery went well
+//! (`1 − p_delivery_problem`, or the shock's rate for orders inside
+//! `[reviews.delivery_shock]`'s days) — and falls due `delay_days` later, when the buyer posts a
+//! review with `p_review` (`p_review_rewarded` while a review reward is paid), independently of
+//! the experience: positive reviews are a `quality · (1 − p)` share. A bad experience is a bad
+//! experience for `[negative_wom]` whether reviewed or not.
 //!
 //! A positive review is an exposure on the `review` channel to each friend with `reach`
 //! (times the tie multiplier and `positive_lift`) and to each member of the reviewer's group
-//! who reads it (`p_read_group`); a negative review converts nobody and is a bad experience
-//! for `[negative_wom]` (which spreads it) — without that table it only fails to help.
+//! who reads it (`p_read_group`); a negative review converts nobody, and with `[negative_wom]`
+//! the same readers hear of the bad experience — without that table it only fails to help.
 //! `[reviews.leaderboard]`: every `every_days` the `top` reviewers by positive reviews in the
 //! period are featured until the next ranking; a featured reviewer's positive review also
 //! reaches `extra_reach` members drawn from everybody.
@@ -103,12 +105,16 @@ impl Reviews {
     }
 }
 
-/// A review waiting to be posted.
+/// An order's experience falling due (delivered and used), with its review if the buyer
+/// writes one.
 #[derive(Debug, Clone, Copy)]
 struct Pending {
     day: u32,
     reviewer: u32,
+    /// The product satisfied and the delivery went well.
     positive: bool,
+    /// The buyer writes a review.
+    review: bool,
     rewarded: bool,
 }
 
@@ -139,24 +145,31 @@ impl State {
         self.featured = ranked;
     }
 
-    /// Posts `review` today.
+    /// An order's experience today: a bad one is a bad experience for `[negative_wom]`; a
+    /// review, if written, is posted.
     fn post(r: &mut Replicate<'_>, cfg: &Reviews, review: Pending) {
         let m = review.reviewer;
+        if !review.positive {
+            negative_wom::bad_experience(r, m);
+        }
+        if !review.review {
+            return;
+        }
         if review.rewarded && r.state_mut::<Self>().budget.spend(cfg.reward_cents) {
             r.world
                 .row_mut()
                 .ledger
                 .book_incentive(Scheme::Review, cfg.reward_cents);
         }
+        let day = r.world.day;
+        let draws = r.world.draws;
         if !review.positive {
             r.world.row_mut().reviews_negative += 1;
-            negative_wom::bad_experience(r, m);
+            Self::spread_negative(r, cfg, m);
             return;
         }
         r.world.row_mut().reviews_positive += 1;
         negative_wom::good_review(r, m);
-        let day = r.world.day;
-        let draws = r.world.draws;
         let lift = cfg.positive_lift;
         let reach = draws.day(Stream::ReviewReach, day);
         let buy = draws.day(Stream::ReviewPurchase, day);
@@ -195,6 +208,35 @@ impl State {
                     if u != m {
                         r.expose(u, Channel::Review, m, lift, buy, m);
                     }
+                }
+            }
+        }
+    }
+}
+
+impl State {
+    /// A negative review by `m` read: its friends (with `reach`) and group readers hear of the
+    /// bad experience (`[negative_wom]`; nothing without it).
+    fn spread_negative(r: &mut Replicate<'_>, cfg: &Reviews, m: u32) {
+        if r.world.scenario.negative_wom.is_none() {
+            return;
+        }
+        let day = r.world.day;
+        let reach = r.world.draws.day(Stream::ReviewReach, day);
+        let graph = r.world.graph;
+        for &f in graph.neighbours(m) {
+            if cfg.reach >= 1.0 || reach.chance(cfg.reach, f, m) {
+                negative_wom::hear(r, f);
+            }
+        }
+        if cfg.p_read_group > 0.0
+            && let Some(g) = r.world.community.group_of(m)
+        {
+            let read = r.world.draws.day(Stream::ReviewGroupRead, day);
+            let community = r.world.community;
+            for &u in community.members(g) {
+                if u != m && read.chance(cfg.p_read_group, u, m) {
+                    negative_wom::hear(r, u);
                 }
             }
         }
@@ -316,7 +358,7 @@ impl Mechanism for State {
             .reviews
             .as_ref()
             .and_then(|c| c.leaderboard)
-            && day % board.every_days == 0
+            && day.is_multiple_of(board.every_days)
         {
             r.state_mut::<Self>().rank(board.top);
         }
@@ -332,8 +374,9 @@ impl Mechanism for State {
         while st.queue.front().is_some_and(|p| p.day <= day) {
             today.extend(st.queue.pop_front());
         }
-        // One review per reviewer a day (the earliest order's): keys are (reader, reviewer).
-        today.sort_by_key(|p| p.reviewer);
+        // One experience per buyer a day (a review first, then the earliest order's): keys
+        // are (reader, reviewer).
+        today.sort_by_key(|p| (p.reviewer, !p.review));
         today.dedup_by_key(|p| p.reviewer);
         for review in today {
             Self::post(r, cfg, review);
@@ -353,19 +396,21 @@ impl Mechanism for State {
             _ => cfg.p_review,
         };
         let draws = r.world.draws;
-        if !draws.day(Stream::ReviewPost, day).chance(p, m, generation) {
-            return;
-        }
+        let review = draws.day(Stream::ReviewPost, day).chance(p, m, generation);
         let positive =
             draws
                 .day(Stream::ReviewValence, day)
                 .chance(cfg.positive_share(day), m, generation);
-        r.state_mut::<Self>().queue.push_back(Pending {
-            day: day + cfg.delay_days,
-            reviewer: m,
-            positive,
-            rewarded,
-        });
+        // A bad experience matters without a review once negative word of mouth is modelled.
+        if review || (!positive && r.world.scenario.negative_wom.is_some()) {
+            r.state_mut::<Self>().queue.push_back(Pending {
+                day: day + cfg.delay_days,
+                reviewer: m,
+                positive,
+                review,
+                rewarded,
+            });
+        }
     }
 }
 

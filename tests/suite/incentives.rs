@@ -311,7 +311,7 @@ fn every_scheme_configured_but_never_triggered_changes_nothing() {
         [red_packet]\ntotal_cents = 500\nsplit_n = 5\nstart_day = 100000\n\
         [commission]\nlevel_rates_pct = [10.0, 5.0]\nstart_day = 100000\n\
         [groups]\nassign = \"random\"\n[posting_policy]\nposts_per_day = 2.0\nstart_day = 100000\n\
-        [threshold]\nphi = 0.3\np_adopt = 0.0\n[reviews]\np_review = 0.0\nquality = 0.5\n\
+        [threshold]\nphi = 0.3\np_adopt = 0.0\n[reviews]\np_review = 0.0\n\
         [negative_wom]\np_tell = 1.0\nconversion_cut = 0.5\nchurn_rise = 0.1\nsentiment_weight = 0.5\n";
     for (file, sets) in [
         (

@@ -130,6 +130,33 @@ fn reviews_come_at_their_rate_with_the_valence_the_quality_implies() {
     assert_eq!(get("scheme_review_cents"), 50_000.0);
 }
 
+/// A bad order is a bad experience whether reviewed or not: the hub's unsatisfying seed order
+/// falls due on day 1 and it tells every leaf on day 2; reviewed, the six leaves read the
+/// negative review on day 1 itself.
+#[test]
+fn a_bad_order_is_told_and_its_negative_review_read() {
+    let run = |p_review: f64, p_tell: f64| {
+        on_edges(
+            STAR,
+            &format!(
+                "days = 3\n[seeding]\nmembers = [0]\n[reviews]\np_review = {p_review}\nquality = 0.0\n\
+                 [negative_wom]\np_tell = {p_tell}\n"
+            ),
+        )
+        .run(0)
+        .unwrap()
+    };
+    let out = run(0.0, 1.0);
+    let heard: Vec<u32> = out.rows.iter().map(|r| r.negative_heard).collect();
+    assert_eq!(heard, [0, 0, 6, 0]);
+    assert_eq!(out.rows[1].bad_experiences, 1);
+    assert_eq!(out.summary.get("reviews_negative"), Some(0.0));
+    let out = run(1.0, 0.0);
+    let heard: Vec<u32> = out.rows.iter().map(|r| r.negative_heard).collect();
+    assert_eq!(heard, [0, 6, 0, 0]);
+    assert_eq!(out.rows[1].reviews_negative, 1);
+}
+
 /// A trust shock on day 1 that everybody on a star hears: seven bad experiences; on day 2
 /// each tells every friend (p_tell = 1): the hub six times, each leaf once. With the
 /// conversion cut to nothing the hub's day-1 share sells to nobody.

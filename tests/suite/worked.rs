@@ -1,7 +1,8 @@
 //! The calendar worked scenarios' headline results, each checked for its direction on a
 //! reduced run (the README gives the full-size figures): preview + recap raise live GMV; with
 //! scarce flash stock a deeper discount only gives margin away; check-ins and a lottery raise
-//! retention and interactions over the plain private domain.
+//! retention and interactions over the plain private domain; KOCs beat a head KOL and rewarded
+//! reviews add; a delivery shock and a rumour cost net, partly through word of mouth.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -251,4 +252,38 @@ fn farmers_inflate_the_measured_k_factor_and_cost_invite_three_more() {
     });
     let (mean, se) = mean_se(&d);
     assert!(mean - 2.0 * se > 0.0, "{mean} (se {se})");
+}
+
+#[test]
+fn kocs_beat_a_head_kol_at_the_same_money_and_rewarded_reviews_add() {
+    let r = run("xiaohongshu_ugc_koc", &["--replicates", "20"]);
+    let contrast = |a: &'static str, b: &'static str| {
+        let (mean, se) = mean_se(&r.per_replicate("net_cents", |v| v[a] - v[b]));
+        assert!(mean - 2.0 * se > 0.0, "{a} − {b}: {mean} (se {se})");
+    };
+    contrast("koc", "kol");
+    // Part of the KOC result is their credibility (×1.35 vs ×1.0).
+    contrast("koc", "koc_plain");
+    // The review reward, the leaderboard and the share window add customers and net.
+    contrast("koc_ugc", "koc");
+    assert!(r.diff("koc_ugc", "customers_review").0 > 3.0 * r.diff("koc", "customers_review").0);
+    assert!(r.mean(&[("variant", "koc_ugc")], "reviews_featured") > 0.0);
+}
+
+#[test]
+fn a_delivery_shock_and_a_rumour_cost_net_through_word_of_mouth_and_moderation_pays() {
+    let r = run("negative_wom", &["--replicates", "20"]);
+    for v in ["delivery_shock", "rumour", "no_moderation"] {
+        let net = r.diff(v, "net_cents");
+        assert!(net.2 < 0.0, "{v}: {net:?}");
+    }
+    // Word of mouth adds to the shock's direct loss (paired difference in differences).
+    let d = r.per_replicate("net_cents", |v| {
+        (v["delivery_shock"] - v["base"]) - (v["delivery_shock_silent"] - v["silent"])
+    });
+    let (mean, se) = mean_se(&d);
+    assert!(mean + 2.0 * se < 0.0, "{mean} (se {se})");
+    // The rumour takes group sentiment lowest.
+    let low = |v: &str| r.mean(&[("variant", v)], "sentiment_low");
+    assert!(low("rumour") < low("delivery_shock") && low("delivery_shock") < low("base"));
 }

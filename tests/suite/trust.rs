@@ -269,3 +269,27 @@ fn group_sentiment_falls_with_bad_experiences_and_recovers() {
     let low = out.summary.get("sentiment_low").unwrap();
     assert!((low + 0.7).abs() < 1e-12, "{low}");
 }
+
+/// The leaderboard ranks yesterday's reviewers each day: the hub, reordering daily, reviews on
+/// day 1 unfeatured (six friends read it), is featured from day 2, when its review also reaches
+/// up to three members drawn from everybody.
+#[test]
+fn the_leaderboard_features_the_best_reviewer_from_the_next_ranking() {
+    let out = on_edges(
+        STAR,
+        "days = 3\n[seeding]\nmembers = [0]\n[repurchase]\nmean_interval_days = 1.0\np_buy = 1.0\n\
+         [reviews]\np_review = 1.0\n[reviews.leaderboard]\nevery_days = 1\ntop = 1\nextra_reach = 3\n",
+    )
+    .run(0)
+    .unwrap();
+    let review = 10; // the review channel
+    assert_eq!(out.rows[1].reviews_positive, 1);
+    assert_eq!(out.rows[1].reviews_featured, 0);
+    assert_eq!(out.rows[1].exposures[review], 6);
+    for day in [2, 3] {
+        assert_eq!(out.rows[day].reviews_featured, 1, "day {day}");
+        let e = out.rows[day].exposures[review];
+        assert!((6..=9).contains(&e), "day {day}: {e}");
+    }
+    assert!(out.rows[2].exposures[review] + out.rows[3].exposures[review] > 12);
+}

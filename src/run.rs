@@ -10,6 +10,7 @@ use crate::engine::Setup;
 use crate::error::{Error, Result};
 use crate::experiment::compare::paired;
 use crate::experiment::compare::{self as comparing, Comparison};
+use crate::experiment::explain;
 use crate::experiment::{Arm, Experiment};
 use crate::graph::GraphStats;
 use crate::metrics::{RunOutput, Summary};
@@ -190,7 +191,7 @@ fn open_tables(
 }
 
 /// Compares the arms and writes `daily.csv`, `runs.csv`, `summary.csv`, `curves.csv`,
-/// `comparison.csv` and `ranking.csv`; returns the comparisons and each arm's summaries.
+/// `comparison.csv`, `explain.csv`, `risk.csv` and `ranking.csv`; returns the comparisons and each arm's summaries.
 fn write_tables(
     exp: &Experiment,
     dir: &OutputDir,
@@ -204,6 +205,12 @@ fn write_tables(
         tables,
     } = arm_tables;
     let rows = comparing::compare(exp, &|a, m| tables[a].values(m));
+    let values = |a: usize, m: &str| tables[a].values(m);
+    let explained = explain::explain(exp.arms.len(), &|a| exp.baseline_of(a), &values);
+    let [net, roi] = explain::RISK_INPUTS;
+    let risks: Vec<_> = (0..exp.arms.len())
+        .map(|a| explain::risk(values(a, net), values(a, roi), exp.compare.roi_target))
+        .collect();
     let finished_arms = tables
         .into_iter()
         .map(Tables::finish)
@@ -211,6 +218,14 @@ fn write_tables(
     let path_in = |f: &str| dir.path(f);
     tables::assemble(&path_in, &id_header, columns, &parts, &finished_arms)?;
     comparison::write_comparison(&dir.path("comparison.csv"), exp, &id_header, &ids, &rows)?;
+    comparison::write_explain(&dir.path("explain.csv"), exp, &id_header, &ids, &explained)?;
+    comparison::write_risk(
+        &dir.path("risk.csv"),
+        &id_header,
+        &ids,
+        &risks,
+        exp.compare.roi_target,
+    )?;
     let objective: Vec<Option<Summary>> = finished_arms
         .iter()
         .map(|f| f.summary(&exp.compare.objective))

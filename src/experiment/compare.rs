@@ -22,6 +22,9 @@ pub struct Compare {
     /// Directions that override the catalog's, e.g. `better = { exposures_ad = "lower" }`.
     #[serde(default)]
     pub better: std::collections::BTreeMap<String, Better>,
+    /// The ROI below which `risk.csv` counts a replicate as falling short.
+    #[serde(default = "default_roi_target")]
+    pub roi_target: f64,
 }
 
 impl Compare {
@@ -46,8 +49,13 @@ impl Default for Compare {
             objective: default_objective(),
             metrics: default_metrics(),
             better: std::collections::BTreeMap::new(),
+            roi_target: default_roi_target(),
         }
     }
+}
+
+fn default_roi_target() -> f64 {
+    1.0
 }
 
 fn default_baseline() -> String {

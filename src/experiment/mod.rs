@@ -3,6 +3,7 @@
 //! arm fully validated before anything runs.
 
 pub mod compare;
+pub mod explain;
 pub mod sweep;
 pub mod variants;
 

@@ -301,6 +301,14 @@ pub const REPURCHASE_RATE: Metric = m(
     Higher,
     "customers with ≥ 2 orders / customers",
 );
+/// Orders at list price.
+pub const LIST: Metric = m(
+    "list_cents",
+    One,
+    Cents,
+    Higher,
+    "orders at list price (`gmv_cents + discount_cents`): what the orders would have paid without any discount",
+);
 /// Money paid.
 pub const GMV: Metric = m(
     "gmv_cents",
@@ -915,6 +923,7 @@ pub const KPIS: &[Metric] = &[
     REPEAT_ORDERS,
     REPEAT_CUSTOMERS,
     REPURCHASE_RATE,
+    LIST,
     GMV,
     DISCOUNT,
     COGS,
@@ -1492,6 +1501,53 @@ pub const DAILY: &[DailyColumn] = &[
     ),
 ];
 
+/// The terms of net profit with their signs: `net_cents = list − discounts − cost of goods −
+/// ads − KOL fees − message costs − cash incentives` for every replicate, exactly (integer
+/// cents), with the label charts and the report give each. `explain.csv` decomposes each
+/// arm's paired Δnet into them.
+pub const NET_TERMS: [(Metric, i64, &str); 7] = [
+    (LIST, 1, "list sales"),
+    (DISCOUNT, -1, "discounts"),
+    (COGS, -1, "cost of goods"),
+    (AD, -1, "ads"),
+    (KOL, -1, "KOL fees"),
+    (TOUCH, -1, "messages"),
+    (INCENTIVE, -1, "cash incentives"),
+];
+
+/// `risk.csv`: each arm's risk figures over its replicates (the sources score risk as
+/// likelihood × impact).
+pub const RISK: &[Metric] = &[
+    m(
+        "p_net_negative",
+        One,
+        Share,
+        Lower,
+        "share of replicates with `net_cents < 0` (the likelihood of a loss)",
+    ),
+    m(
+        "expected_loss_cents",
+        One,
+        Cents,
+        Lower,
+        "mean of `max(0, −net_cents)` over replicates: likelihood × impact of a loss",
+    ),
+    m(
+        "net_p05_cents",
+        One,
+        Cents,
+        Higher,
+        "5th percentile of `net_cents` over replicates (one run in twenty does worse)",
+    ),
+    m(
+        "p_roi_below_target",
+        One,
+        Share,
+        Lower,
+        "share of replicates whose `roi` is below `[compare] roi_target` (default 1; a replicate without a defined ROI is not counted)",
+    ),
+];
+
 /// The declaration of the `runs.csv` column `column`, if it is one.
 pub fn kpi(column: &str) -> Option<&'static Metric> {
     // Single metrics first, so that `customers_seg_x` is not taken for a channel.
@@ -1576,6 +1632,7 @@ mod tests {
         for (tag, table) in [
             ("daily", markdown(DAILY.iter().map(|c| &c.metric))),
             ("runs", markdown(KPIS)),
+            ("risk", markdown(RISK)),
         ] {
             let (open, close) = (
                 format!("<!-- catalog:{tag} -->\n"),

@@ -209,6 +209,7 @@ impl RunSummary {
             "",
             ratio(f64::from(repeaters), n_customers),
         );
+        put(&c::LIST, "", some(total.list_cents as f64));
         put(&c::GMV, "", some(total.gmv_cents as f64));
         put(&c::DISCOUNT, "", some(total.discount_cents as f64));
         put(&c::COGS, "", some(total.cogs_cents as f64));

@@ -1,12 +1,15 @@
-//! `comparison.csv` (every arm against its baseline, metric by metric, paired) and
-//! `ranking.csv` (every arm by the objective).
+//! `comparison.csv` (every arm against its baseline, metric by metric, paired),
+//! `explain.csv` (why: each arm's Δnet by term and Δcustomers by channel), `risk.csv` (each
+//! arm's risk of a loss) and `ranking.csv` (every arm by the objective).
 
 use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::experiment::Experiment;
 use crate::experiment::compare::Comparison;
+use crate::experiment::explain::{Risk, Term};
 use crate::metrics::Summary;
+use crate::metrics::catalog;
 use crate::output::tables::number;
 
 fn csv_error(path: &Path, e: &csv::Error) -> Error {
@@ -136,6 +139,83 @@ pub fn write_ranking(
                 p.map(|p| p.diff_low),
                 p.map(|p| p.diff_high),
                 p.map(|p| p.p_better),
+            ]
+            .map(number),
+        );
+        w.write_record(rec).map_err(|e| csv_error(path, &e))?;
+    }
+    w.flush().map_err(|e| Error::io("write", path, e))
+}
+
+/// Writes `explain.csv`: each non-baseline arm's paired Δnet by term and Δcustomers by channel.
+///
+/// # Errors
+/// [`Error::Io`] if writing fails.
+pub fn write_explain(
+    path: &Path,
+    experiment: &Experiment,
+    id_header: &[String],
+    ids: &[Vec<String>],
+    rows: &[Term],
+) -> Result<()> {
+    let mut w = csv::Writer::from_path(path).map_err(|e| csv_error(path, &e))?;
+    let mut header = id_header.to_vec();
+    header.extend(
+        [
+            "baseline",
+            "part",
+            "term",
+            "sign",
+            "n",
+            "total",
+            "mean",
+            "ci95_low",
+            "ci95_high",
+        ]
+        .map(String::from),
+    );
+    w.write_record(header).map_err(|e| csv_error(path, &e))?;
+    for t in rows {
+        let mut rec = ids[t.arm].clone();
+        rec.push(experiment.arms[t.baseline].label());
+        rec.push(t.part.into());
+        rec.push(t.metric.clone());
+        rec.push(t.sign.to_string());
+        rec.push(t.n.to_string());
+        // Totals of whole cents (or counts) are whole numbers: written exactly.
+        rec.push(format!("{}", t.total as i64));
+        rec.extend([t.mean, t.low, t.high].map(|x| number(Some(x))));
+        w.write_record(rec).map_err(|e| csv_error(path, &e))?;
+    }
+    w.flush().map_err(|e| Error::io("write", path, e))
+}
+
+/// Writes `risk.csv`: every arm's risk figures ([`catalog::RISK`]) against `roi_target`.
+///
+/// # Errors
+/// [`Error::Io`] if writing fails.
+pub fn write_risk(
+    path: &Path,
+    id_header: &[String],
+    ids: &[Vec<String>],
+    risks: &[Option<Risk>],
+    roi_target: f64,
+) -> Result<()> {
+    let mut w = csv::Writer::from_path(path).map_err(|e| csv_error(path, &e))?;
+    let mut header = id_header.to_vec();
+    header.extend(["n".to_string(), "roi_target".to_string()]);
+    header.extend(catalog::RISK.iter().map(|m| m.name.to_string()));
+    w.write_record(header).map_err(|e| csv_error(path, &e))?;
+    for (id, r) in ids.iter().zip(risks) {
+        let mut rec = id.clone();
+        rec.push(r.map_or(0, |r| r.n).to_string());
+        rec.push(number(Some(roi_target)));
+        rec.extend(
+            [
+                r.map(|r| r.p_net_negative),
+                r.map(|r| r.expected_loss),
+                r.map(|r| r.net_p05),
+                r.and_then(|r| r.p_roi_below),
             ]
             .map(number),
         );

@@ -10,11 +10,13 @@ use crate::error::{Error, Result};
 
 /// The files every run writes besides `manifest.json` (with `daily.csv` unless `--no-daily`,
 /// and `member_ids.csv` when the edge list names its members), in the manifest's order.
-pub const ALWAYS_WRITTEN: [&str; 9] = [
+pub const ALWAYS_WRITTEN: [&str; 11] = [
     "runs.csv",
     "summary.csv",
     "curves.csv",
     "comparison.csv",
+    "explain.csv",
+    "risk.csv",
     "ranking.csv",
     "scenario.resolved.toml",
     "experiment.toml",

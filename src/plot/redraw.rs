@@ -7,6 +7,7 @@ use super::bars::{Bar, Forest, ForestRow, Panel, Panels};
 use super::growth::{Lines, Series};
 use super::heatmap::{Heatmap, Scatter};
 use super::read::Csv;
+use super::waterfall::{Fall, Waterfalls};
 use super::{Axis, save};
 use crate::error::{Error, Result};
 use crate::metrics::Formatter;
@@ -246,6 +247,56 @@ pub fn redraw(dir: &Path) -> Result<()> {
                 rows,
             },
         )?;
+    }
+
+    // Why each arm differs: its Δnet by term (explain.csv; absent in folders of older versions).
+    let explain_path = dir.join("explain.csv");
+    if explain_path.exists() {
+        let explain = Csv::read(&explain_path)?;
+        let mut falls: Vec<(String, Fall)> = Vec::new();
+        for r in &explain.rows {
+            let term = explain.get(r, "term");
+            let Some(label) = catalog::NET_TERMS
+                .iter()
+                .find(|t| t.0.name == term)
+                .map(|t| t.2)
+            else {
+                continue; // net_cents itself, or a channel
+            };
+            let a = explain.arm(r);
+            if !falls.iter().any(|f| f.0 == a) {
+                let title = format!(
+                    "{} − {}",
+                    title_of(&a),
+                    title_of(explain.get(r, "baseline"))
+                );
+                falls.push((
+                    a.clone(),
+                    Fall {
+                        title,
+                        steps: Vec::new(),
+                    },
+                ));
+            }
+            if let (Some(f), Some(mean)) =
+                (falls.iter_mut().find(|f| f.0 == a), explain.num(r, "mean"))
+            {
+                f.1.steps.push((label.to_string(), mean));
+            }
+        }
+        // An arm that differs in nothing (a never-triggered variant) has nothing to draw.
+        falls.retain(|f| f.1.steps.iter().any(|s| s.1 != 0.0));
+        falls.truncate(6);
+        if !falls.is_empty() {
+            save(
+                &plots.join("waterfall"),
+                &Waterfalls {
+                    title: format!("{name} — why net differs: paired difference by term (mean)"),
+                    axis: Axis::new(Unit::Cents, &fmt),
+                    falls: falls.into_iter().map(|f| f.1).collect(),
+                },
+            )?;
+        }
     }
 
     // Sweep response: one axis → curves; two axes → a heatmap per variant.

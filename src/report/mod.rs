@@ -8,13 +8,13 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::metrics::Formatter;
-use crate::metrics::catalog::Unit;
+use crate::metrics::catalog::{self, Unit};
 use crate::output::manifest::Manifest;
 use crate::plot::read::Csv;
 use document::Block;
 
 /// Charts in the order the report shows them, with a caption.
-const CHARTS: [(&str, &str); 7] = [
+const CHARTS: [(&str, &str); 8] = [
     (
         "growth",
         "Growth curves (mean line, p5–p95 band over replicates).",
@@ -39,6 +39,10 @@ const CHARTS: [(&str, &str); 7] = [
     (
         "heatmap",
         "Objective over the two swept values, per variant.",
+    ),
+    (
+        "waterfall",
+        "Why net differs: each arm's paired Δnet from its terms (green raises net, red lowers it; blue is Δnet).",
     ),
 ];
 
@@ -275,6 +279,9 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
         ));
     }
 
+    explanation(&mut b, dir, &f)?;
+    risk(&mut b, dir, &f)?;
+
     b.push(Block::Heading(2, "Compliance".into()));
     let flagged: Vec<String> = m
         .arms
@@ -309,12 +316,127 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
     }
     b.push(Block::Para(
         "Files: runs.csv (one row per arm × replicate), summary.csv (mean, 95% interval and \
-         percentiles per arm and metric), comparison.csv (paired differences), ranking.csv, \
-         curves.csv, daily.csv, manifest.json. `fission plot <folder>` redraws the charts and \
+         percentiles per arm and metric), comparison.csv (paired differences), explain.csv \
+         (Δnet by term, Δcustomers by channel), risk.csv, ranking.csv, curves.csv, daily.csv, manifest.json. `fission plot <folder>` redraws the charts and \
          this report from those files."
             .into(),
     ));
     Ok(b)
+}
+
+/// "Why the arms differ": each arm's paired Δnet by term and Δcustomers by channel, from
+/// `explain.csv` (the first [`KEY_RESULT_ARMS`] arms; absent in folders of older versions).
+fn explanation(b: &mut Vec<Block>, dir: &Path, f: &Formatter) -> Result<()> {
+    let path = dir.join("explain.csv");
+    if !path.exists() {
+        return Ok(());
+    }
+    let explain = Csv::read(&path)?;
+    let mut arms: Vec<String> = Vec::new();
+    for r in &explain.rows {
+        let a = explain.arm(r);
+        if !arms.contains(&a) {
+            arms.push(a);
+        }
+    }
+    if arms.is_empty() {
+        return Ok(());
+    }
+    b.push(Block::Heading(2, "Why the arms differ".into()));
+    b.push(Block::Para(
+        "Each arm's paired difference in net profit against its baseline, term by term \
+         (net = list sales − discounts − cost of goods − ads − KOL fees − messages − cash \
+         incentives; the terms add up to Δnet exactly in every replicate), and where its extra \
+         customers came from. Mean over replicates with the paired 95% interval."
+            .into(),
+    ));
+    for a in arms.iter().take(KEY_RESULT_ARMS) {
+        let rows: Vec<&Vec<String>> = explain
+            .rows
+            .iter()
+            .filter(|r| explain.arm(r) == *a)
+            .collect();
+        let Some(first) = rows.first() else { continue };
+        b.push(Block::Heading(
+            3,
+            format!(
+                "{} vs {}",
+                explain.title(first),
+                explain.get(first, "baseline")
+            ),
+        ));
+        let table = rows
+            .iter()
+            .map(|r| {
+                let term = explain.get(r, "term");
+                let (label, unit) = match catalog::NET_TERMS.iter().find(|t| t.0.name == term) {
+                    Some(t) => (format!("{} (`{term}`)", t.2), Unit::Cents),
+                    None if term == catalog::NET.name => ("Δnet (`net_cents`)".into(), Unit::Cents),
+                    None => (format!("customers (`{term}`)"), Unit::Count),
+                };
+                vec![
+                    label,
+                    estimate(&explain, r, "mean", "ci95_low", "ci95_high", &|x| {
+                        f.difference(unit, x)
+                    }),
+                ]
+            })
+            .collect();
+        b.push(Block::Table(
+            vec!["term".into(), "contribution [95% CI]".into()],
+            table,
+        ));
+    }
+    Ok(())
+}
+
+/// "Risk": every arm's likelihood and impact of a loss, from `risk.csv`.
+fn risk(b: &mut Vec<Block>, dir: &Path, f: &Formatter) -> Result<()> {
+    let path = dir.join("risk.csv");
+    if !path.exists() {
+        return Ok(());
+    }
+    let risk = Csv::read(&path)?;
+    let Some(first) = risk.rows.first() else {
+        return Ok(());
+    };
+    b.push(Block::Heading(2, "Risk".into()));
+    let target = risk.get(first, "roi_target").to_string();
+    b.push(Block::Para(format!(
+        "Over each arm's replicates: how often it loses money, the expected loss (likelihood × \
+         impact: the mean of the loss, 0 where it earns), the net profit one run in twenty does \
+         worse than, and how often the ROI falls below {target} (`[compare] roi_target`)."
+    )));
+    let share = |x: f64| format!("{:.0}%", 100.0 * x);
+    let rows = risk
+        .rows
+        .iter()
+        .take(KEY_RESULT_ARMS * 4)
+        .map(|r| {
+            let cell =
+                |k: &str, show: &dyn Fn(f64) -> String| risk.num(r, k).map_or(String::new(), show);
+            vec![
+                risk.title(r),
+                cell("p_net_negative", &share),
+                cell("expected_loss_cents", &|x| f.value(Unit::Cents, x)),
+                cell("net_p05_cents", &|x| f.value(Unit::Cents, x)),
+                cell("p_roi_below_target", &share),
+            ]
+        })
+        .collect();
+    b.push(Block::Table(
+        [
+            "arm",
+            "P(net < 0)",
+            "expected loss",
+            "net, 5th percentile",
+            "P(ROI < target)",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    ));
+    Ok(())
 }
 
 /// The headline KPIs of the report's key-results table.

@@ -470,3 +470,94 @@ fn the_report_warns_of_a_budget_that_binds_on_day_1() {
     assert!(warning.contains("referral (base)"), "{warning}");
     assert!(!warning.contains("roomy"), "{warning}");
 }
+
+/// `explain.csv`: in every arm the terms' totals (whole cents over the paired replicates) add
+/// up to the `net_cents` row exactly, which is Σ (variant − base) of `runs.csv`'s net; the
+/// channel rows are the customers' differences. `risk.csv` counts the losing replicates.
+#[test]
+fn the_net_decomposition_adds_up_exactly_and_risk_counts_losses() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("e");
+    let file = scenarios().join("compare_incentives.toml");
+    run(&out, &file, &[&SMALL[..], &["--replicates", "6"]].concat());
+    let runs = csv_rows(&out.join("runs.csv"));
+    let per = |variant: &str, metric: &str| -> Vec<i64> {
+        runs.iter()
+            .filter(|r| r["variant"] == variant)
+            .map(|r| r[metric].parse::<f64>().unwrap() as i64)
+            .collect()
+    };
+    let explain = csv_rows(&out.join("explain.csv"));
+    let variants = [
+        "referral",
+        "group_buy",
+        "coupon_only",
+        "coupon_touch_only",
+        "never_triggered",
+    ];
+    for v in variants {
+        let rows: Vec<_> = explain.iter().filter(|r| r["variant"] == v).collect();
+        let total = |term: &str| -> i64 {
+            rows.iter().find(|r| r["term"] == term).unwrap()["total"]
+                .parse()
+                .unwrap()
+        };
+        let terms: i64 = rows
+            .iter()
+            .filter(|r| r["part"] == "net" && r["term"] != "net_cents")
+            .map(|r| r["total"].parse::<i64>().unwrap())
+            .sum();
+        let net: i64 = per(v, "net_cents")
+            .iter()
+            .zip(per("base", "net_cents"))
+            .map(|(a, b)| a - b)
+            .sum();
+        assert_eq!(terms, total("net_cents"), "{v}");
+        assert_eq!(total("net_cents"), net, "{v}");
+        for r in rows.iter().filter(|r| r["part"] == "customers") {
+            let m = &r["term"];
+            let d: i64 = per(v, m)
+                .iter()
+                .zip(per("base", m))
+                .map(|(a, b)| a - b)
+                .sum();
+            assert_eq!(r["total"].parse::<i64>().unwrap(), d, "{v} {m}");
+        }
+    }
+    // The never-triggered arm differs in nothing.
+    assert!(
+        explain
+            .iter()
+            .filter(|r| r["variant"] == "never_triggered")
+            .all(|r| r["total"] == "0")
+    );
+    let risk = csv_rows(&out.join("risk.csv"));
+    for r in &risk {
+        let nets = per(&r["variant"], "net_cents");
+        let losses = nets.iter().filter(|&&x| x < 0).count() as f64 / nets.len() as f64;
+        assert_eq!(
+            r["p_net_negative"].parse::<f64>().unwrap(),
+            losses,
+            "{}",
+            r["variant"]
+        );
+        assert_eq!(r["n"], nets.len().to_string());
+    }
+    assert!(out.join("plots/waterfall.svg").exists());
+    let report = read(&out, "report.md");
+    assert!(report.contains("## Why the arms differ") && report.contains("## Risk"));
+}
+
+/// Every row of the CSV file at `path` as a map from column to value.
+fn csv_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let h = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            h.iter()
+                .zip(rec.unwrap().iter())
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}

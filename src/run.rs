@@ -10,8 +10,8 @@ use crate::engine::Setup;
 use crate::error::{Error, Result};
 use crate::experiment::compare::paired;
 use crate::experiment::compare::{self as comparing, Comparison};
-use crate::experiment::explain;
 use crate::experiment::{Arm, Experiment};
+use crate::experiment::{explain, sensitivity};
 use crate::graph::GraphStats;
 use crate::metrics::{RunOutput, Summary};
 use crate::output::comparison;
@@ -207,6 +207,7 @@ fn write_tables(
     let rows = comparing::compare(exp, &|a, m| tables[a].values(m));
     let values = |a: usize, m: &str| tables[a].values(m);
     let explained = explain::explain(exp.arms.len(), &|a| exp.baseline_of(a), &values);
+    let sensitivity = sensitivity::study(exp, &values);
     let [net, roi] = explain::RISK_INPUTS;
     let risks: Vec<_> = (0..exp.arms.len())
         .map(|a| explain::risk(values(a, net), values(a, roi), exp.compare.roi_target))
@@ -219,6 +220,9 @@ fn write_tables(
     tables::assemble(&path_in, &id_header, columns, &parts, &finished_arms)?;
     comparison::write_comparison(&dir.path("comparison.csv"), exp, &id_header, &ids, &rows)?;
     comparison::write_explain(&dir.path("explain.csv"), exp, &id_header, &ids, &explained)?;
+    if exp.design.is_some() {
+        comparison::write_sensitivity(&dir.path("sensitivity.csv"), exp, &sensitivity)?;
+    }
     comparison::write_risk(
         &dir.path("risk.csv"),
         &id_header,
@@ -431,6 +435,9 @@ fn manifest(
     }
     if named {
         files.push("member_ids.csv");
+    }
+    if exp.design.is_some() {
+        files.push("sensitivity.csv");
     }
     Manifest {
         tool: "fission".into(),

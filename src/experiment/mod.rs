@@ -4,6 +4,7 @@
 
 pub mod compare;
 pub mod explain;
+pub mod sensitivity;
 pub mod sweep;
 pub mod variants;
 
@@ -89,6 +90,8 @@ pub struct Experiment {
     pub compare: Compare,
     /// Adaptive replicates, if configured (and not overridden by `--set replicates=`).
     pub adaptive: Option<Adaptive>,
+    /// A random, Latin-hypercube, Sobol or Morris sweep's structure, for `sensitivity.csv`.
+    pub design: Option<sensitivity::Design>,
 }
 
 /// Keys of the file that describe the experiment rather than a scenario.
@@ -235,6 +238,17 @@ impl Experiment {
             ),
             None => (Vec::new(), Vec::new()),
         };
+        let design = match &sweep {
+            Some(s) if s.mode != sweep::Mode::Grid && !points.is_empty() => {
+                Some(sensitivity::Design {
+                    mode: s.mode,
+                    units: s
+                        .units(seed)
+                        .map_err(|e| Error::Input(format!("{}: {e}", path.display())))?,
+                })
+            }
+            _ => None,
+        };
         let arm_count = variants.len().saturating_mul(points.len().max(1)) as u64;
         if arm_count > sweep::MAX_POINTS {
             return Err(Error::Input(format!(
@@ -290,6 +304,7 @@ impl Experiment {
             arms,
             compare,
             adaptive,
+            design,
         };
         experiment.check_shared()?;
         Ok(experiment)

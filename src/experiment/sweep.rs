@@ -1,5 +1,8 @@
 //! Sweeps: `[sweep]` axes (dotted scenario key → list of values or `{ min, max }` range) expanded
-//! into points by `grid`, `random` or `lhs` sampling, plus `zip` axes of matched lists.
+//! into points by `grid`, `random` or `lhs` sampling, plus `zip` axes of matched lists; and the
+//! two sensitivity designs over ranges, `sobol` (Saltelli's A, B and A with column i from B)
+//! and `morris` (one-at-a-time trajectories), whose structure the estimators of
+//! [`super::sensitivity`] read.
 
 use rand::RngExt;
 use serde::Deserialize;
@@ -19,6 +22,20 @@ pub enum Mode {
     /// `samples` points by Latin hypercube: each axis's range cut into `samples` strata, one
     /// value per stratum, strata shuffled independently per axis.
     Lhs,
+    /// Saltelli's design for Sobol indices: `samples` (N) rows of two independent uniform
+    /// matrices A and B, then for each of the k axes A with that column taken from B —
+    /// N·(k + 2) points.
+    Sobol,
+    /// Morris screening: `samples` (r) trajectories of k + 1 points on a `levels`-level grid,
+    /// each step moving one axis by Δ = levels / (2 (levels − 1)) — r·(k + 1) points.
+    Morris,
+}
+
+impl Mode {
+    /// Is this a sensitivity design (sobol, morris), whose points have a structure?
+    pub fn is_design(self) -> bool {
+        matches!(self, Mode::Sobol | Mode::Morris)
+    }
 }
 
 /// One axis: a list of values, or a numeric range.
@@ -43,8 +60,11 @@ pub struct Sweep {
     /// Sampling mode.
     #[serde(default)]
     pub mode: Mode,
-    /// Values per range axis (grid) or points in all (random, lhs).
+    /// Values per range axis (grid), points in all (random, lhs), base rows N (sobol) or
+    /// trajectories r (morris).
     pub samples: Option<u32>,
+    /// Grid levels of a Morris design (even, default 4).
+    pub levels: Option<u32>,
     /// Dotted scenario key → a list of values or `{ min, max }`, in file order.
     #[serde(default)]
     pub axes: toml::Table,
@@ -183,6 +203,9 @@ impl Sweep {
                     })
                     .collect()
             })),
+            Mode::Sobol | Mode::Morris => {
+                design(self.mode, &axes, &zip, samples, self.levels, seed).map(|d| d.0)
+            }
             Mode::Random | Mode::Lhs => {
                 let n =
                     samples.ok_or("`sweep.samples`: required with mode = \"random\" or \"lhs\"")?;
@@ -193,6 +216,127 @@ impl Sweep {
             }
         }
     }
+
+    /// Each point's position in the unit cube (one coordinate per axis), for a sensitivity
+    /// design; `None` for other modes.
+    ///
+    /// # Errors
+    /// As [`Sweep::points`].
+    pub fn units(&self, seed: u64) -> Result<Option<Vec<Vec<f64>>>, String> {
+        if !self.mode.is_design() {
+            return Ok(None);
+        }
+        let (axes, zip) = self.parsed()?;
+        design(self.mode, &axes, &zip, self.samples, self.levels, seed).map(|d| Some(d.1))
+    }
+}
+
+/// A Sobol or Morris design over range axes: the points and their unit-cube positions.
+fn design(
+    mode: Mode,
+    axes: &[(String, Axis)],
+    zip: &[(String, Vec<Value>)],
+    samples: Option<u32>,
+    levels: Option<u32>,
+    seed: u64,
+) -> Result<(Vec<Point>, Vec<Vec<f64>>), String> {
+    let name = if mode == Mode::Sobol {
+        "sobol"
+    } else {
+        "morris"
+    };
+    if !zip.is_empty() {
+        return Err(format!(
+            "`sweep.zip`: mode = \"{name}\" takes range axes only"
+        ));
+    }
+    let mut ranges = Vec::new();
+    for (k, axis) in axes {
+        match axis {
+            Axis::Range { min, max } => {
+                ranges.push((k.clone(), Range::of(min, max)?));
+            }
+            Axis::List(_) => {
+                return Err(format!(
+                    "`sweep.axes.{k}`: mode = \"{name}\" needs a range {{ min, max }}, not a list"
+                ));
+            }
+        }
+    }
+    let k = ranges.len();
+    if k == 0 {
+        return Err(format!(
+            "`sweep.axes`: mode = \"{name}\" needs at least one range axis"
+        ));
+    }
+    let n = samples.ok_or(format!("`sweep.samples`: required with mode = \"{name}\""))? as usize;
+    if n < 2 {
+        return Err("`sweep.samples`: must be at least 2 for a sensitivity design".into());
+    }
+    let count = if mode == Mode::Sobol {
+        n * (k + 2)
+    } else {
+        n * (k + 1)
+    };
+    if count as u64 > MAX_POINTS {
+        return Err(format!(
+            "`sweep`: the {name} design has {count} points, more than the {MAX_POINTS} allowed; \
+             lower `samples`"
+        ));
+    }
+    let mut rng = Draws::new(seed, u64::MAX).stream(Stream::SweepPoint);
+    let units: Vec<Vec<f64>> = if mode == Mode::Sobol {
+        let mut draw = || -> Vec<Vec<f64>> {
+            (0..n)
+                .map(|_| (0..k).map(|_| rng.random::<f64>()).collect())
+                .collect()
+        };
+        let (a, b) = (draw(), draw());
+        let mut u = a.clone();
+        u.extend(b.iter().cloned());
+        for i in 0..k {
+            u.extend(a.iter().zip(&b).map(|(ra, rb)| {
+                let mut row = ra.clone();
+                row[i] = rb[i];
+                row
+            }));
+        }
+        u
+    } else {
+        let p = levels.unwrap_or(4);
+        if p < 2 || !p.is_multiple_of(2) {
+            return Err(format!("`sweep.levels` = {p}: must be an even number ≥ 2"));
+        }
+        let step = f64::from(p) / (2.0 * f64::from(p - 1));
+        let mut u = Vec::with_capacity(count);
+        for _ in 0..n {
+            // A base on the lower half of the grid, then +Δ on each axis in a random order.
+            let mut x: Vec<f64> = (0..k)
+                .map(|_| f64::from(rng.random_range(0..p / 2)) / f64::from(p - 1))
+                .collect();
+            let mut order: Vec<usize> = (0..k).collect();
+            for i in (1..k).rev() {
+                order.swap(i, rng.random_range(0..=i));
+            }
+            u.push(x.clone());
+            for i in order {
+                x[i] += step;
+                u.push(x.clone());
+            }
+        }
+        u
+    };
+    let points = units
+        .iter()
+        .map(|row| {
+            ranges
+                .iter()
+                .zip(row)
+                .map(|((key, r), &t)| (key.clone(), r.at(t)))
+                .collect()
+        })
+        .collect();
+    Ok((points, units))
 }
 
 /// `n` random or Latin-hypercube points.

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::experiment::Experiment;
 use crate::experiment::compare::Comparison;
 use crate::experiment::explain::{Risk, Term};
+use crate::experiment::sensitivity::Row;
 use crate::metrics::Summary;
 use crate::metrics::catalog;
 use crate::output::tables::number;
@@ -219,6 +220,38 @@ pub fn write_risk(
             ]
             .map(number),
         );
+        w.write_record(rec).map_err(|e| csv_error(path, &e))?;
+    }
+    w.flush().map_err(|e| Error::io("write", path, e))
+}
+
+/// Writes `sensitivity.csv`: every index of a random, Latin-hypercube, Sobol or Morris sweep
+/// (`target` = a variant, or `variant − baseline` for the paired difference).
+///
+/// # Errors
+/// [`Error::Io`] if writing fails.
+pub fn write_sensitivity(path: &Path, experiment: &Experiment, rows: &[Row]) -> Result<()> {
+    let mut w = csv::Writer::from_path(path).map_err(|e| csv_error(path, &e))?;
+    w.write_record([
+        "target",
+        "metric",
+        "param",
+        "index",
+        "value",
+        "ci95_low",
+        "ci95_high",
+    ])
+    .map_err(|e| csv_error(path, &e))?;
+    for r in rows {
+        let (lo, hi) = r.index.interval.unzip();
+        let mut rec = vec![
+            r.target.clone(),
+            r.metric.clone(),
+            experiment.axes[r.index.param].clone(),
+            r.index.name.to_string(),
+        ];
+        // A degenerate bootstrap (every resample undefined) leaves the cell empty.
+        rec.extend([Some(r.index.value), lo, hi].map(|x| number(x.filter(|v| v.is_finite()))));
         w.write_record(rec).map_err(|e| csv_error(path, &e))?;
     }
     w.flush().map_err(|e| Error::io("write", path, e))

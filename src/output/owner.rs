@@ -15,11 +15,12 @@ const MARKER_TEXT: &str = "fission output folder, format 1\n\
 
 /// Files fission writes at the top of an output or staging folder besides
 /// [`super::manifest::ALWAYS_WRITTEN`].
-const OTHER_FILES: [&str; 6] = [
+const OTHER_FILES: [&str; 7] = [
     MARKER,
     "manifest.json",
     "daily.csv",
     "member_ids.csv",
+    "sensitivity.csv",
     super::journal::FILE,
     super::lock::HOLDER,
 ];

@@ -8,6 +8,7 @@ mod growth;
 mod heatmap;
 pub mod read;
 mod redraw;
+mod tornado;
 mod waterfall;
 
 use std::path::Path;

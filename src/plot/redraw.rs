@@ -7,6 +7,7 @@ use super::bars::{Bar, Forest, ForestRow, Panel, Panels};
 use super::growth::{Lines, Series};
 use super::heatmap::{Heatmap, Scatter};
 use super::read::Csv;
+use super::tornado::{Tornado, Tornadoes};
 use super::waterfall::{Fall, Waterfalls};
 use super::{Axis, save};
 use crate::error::{Error, Result};
@@ -294,6 +295,42 @@ pub fn redraw(dir: &Path) -> Result<()> {
                     title: format!("{name} — why net differs: paired difference by term (mean)"),
                     axis: Axis::new(Unit::Cents, &fmt),
                     falls: falls.into_iter().map(|f| f.1).collect(),
+                },
+            )?;
+        }
+    }
+
+    // Sensitivity: which assumptions move the objective (ST for Sobol, μ* for Morris, PRCC).
+    let sensitivity_path = dir.join("sensitivity.csv");
+    if sensitivity_path.exists() {
+        let sens = Csv::read(&sensitivity_path)?;
+        let mut panels: Vec<Tornado> = Vec::new();
+        for r in &sens.rows {
+            let index = sens.get(r, "index");
+            if sens.get(r, "metric") != objective || !matches!(index, "ST" | "mu_star" | "prcc") {
+                continue;
+            }
+            let title = format!("{}: {index} of {objective}", sens.get(r, "target"));
+            let Some(value) = sens.num(r, "value") else {
+                continue;
+            };
+            let interval = sens.num(r, "ci95_low").zip(sens.num(r, "ci95_high"));
+            let bar = (sens.get(r, "param").to_string(), value, interval);
+            if let Some(p) = panels.iter_mut().find(|p| p.title == title) {
+                p.bars.push(bar);
+            } else if panels.len() < 6 {
+                panels.push(Tornado {
+                    title,
+                    bars: vec![bar],
+                });
+            }
+        }
+        if !panels.is_empty() {
+            save(
+                &plots.join("tornado"),
+                &Tornadoes {
+                    title: format!("{name} — which assumptions move {objective}"),
+                    panels,
                 },
             )?;
         }

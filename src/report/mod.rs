@@ -14,7 +14,7 @@ use crate::plot::read::Csv;
 use document::Block;
 
 /// Charts in the order the report shows them, with a caption.
-const CHARTS: [(&str, &str); 8] = [
+const CHARTS: [(&str, &str); 9] = [
     (
         "growth",
         "Growth curves (mean line, p5–p95 band over replicates).",
@@ -39,6 +39,10 @@ const CHARTS: [(&str, &str); 8] = [
     (
         "heatmap",
         "Objective over the two swept values, per variant.",
+    ),
+    (
+        "tornado",
+        "Sensitivity: how much each assumption moves the objective (Sobol total index ST, Morris μ*, or partial rank correlation), with 95% intervals.",
     ),
     (
         "waterfall",
@@ -281,6 +285,7 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
 
     explanation(&mut b, dir, &f)?;
     risk(&mut b, dir, &f)?;
+    sensitivity(&mut b, dir, &objective)?;
 
     b.push(Block::Heading(2, "Compliance".into()));
     let flagged: Vec<String> = m
@@ -387,6 +392,48 @@ fn explanation(b: &mut Vec<Block>, dir: &Path, f: &Formatter) -> Result<()> {
             table,
         ));
     }
+    Ok(())
+}
+
+/// "Sensitivity": the indices of the objective from `sensitivity.csv` (a random,
+/// Latin-hypercube, Sobol or Morris sweep only).
+fn sensitivity(b: &mut Vec<Block>, dir: &Path, objective: &str) -> Result<()> {
+    let path = dir.join("sensitivity.csv");
+    if !path.exists() {
+        return Ok(());
+    }
+    let sens = Csv::read(&path)?;
+    b.push(Block::Heading(2, "Sensitivity".into()));
+    b.push(Block::Para(format!(
+        "How much each swept assumption moves {objective}: per variant (its mean at each point) \
+         and per paired difference with the baseline (which assumption could flip the ranking). \
+         S1 = share of the variance explained by the assumption alone, ST = including its \
+         interactions (Sobol, bootstrap 95% intervals); μ* = mean absolute elementary effect \
+         per unit of the range, σ = their spread (Morris); PRCC = partial rank correlation \
+         (random and Latin-hypercube sweeps). An index whose interval includes 0 is within noise. \
+         Every metric's indices are in sensitivity.csv."
+    )));
+    let rows: Vec<Vec<String>> = sens
+        .rows
+        .iter()
+        .filter(|r| sens.get(r, "metric") == objective)
+        .take(80)
+        .map(|r| {
+            let show = |x: f64| format!("{x:.3}");
+            vec![
+                sens.get(r, "target").to_string(),
+                format!("`{}`", sens.get(r, "param")),
+                sens.get(r, "index").to_string(),
+                estimate(&sens, r, "value", "ci95_low", "ci95_high", &show),
+            ]
+        })
+        .collect();
+    b.push(Block::Table(
+        ["output", "assumption", "index", "value [95% CI]"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    ));
     Ok(())
 }
 

@@ -28,6 +28,9 @@ pub struct Cli {
 enum Command {
     /// Run every replicate of every variant and sweep point of a scenario; write outputs/<name>/.
     Run(RunArgs),
+    /// Find the best sweep point by successive halving (the file's [optimize] table): like
+    /// `run`, but each round runs only the best candidates, with more replicates.
+    Optimize(RunArgs),
     /// Redraw the charts and the report of an output folder from its CSVs.
     Plot {
         /// An output folder written by `fission run`.
@@ -171,6 +174,17 @@ enum GraphCommand {
 pub fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run_command(args),
+        Command::Optimize(args) => {
+            let exp = Experiment::load(&args.file, &args.sets)?;
+            if exp.optimize.is_none() {
+                return Err(Error::Input(format!(
+                    "{}: no [optimize] table; add one (start, max, eta, constraint) to a file \
+                     with a [sweep] of candidates, or use `fission run`",
+                    args.file.display()
+                )));
+            }
+            run_command(args)
+        }
         Command::Plot { dir } => {
             fission::output::owner::check(&dir, false)?;
             fission::plot::redraw(&dir)?;

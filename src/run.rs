@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::experiment::compare::paired;
 use crate::experiment::compare::{self as comparing, Comparison};
 use crate::experiment::{Arm, Experiment};
-use crate::experiment::{explain, sensitivity};
+use crate::experiment::{explain, optimize, sensitivity};
 use crate::graph::GraphStats;
 use crate::metrics::{RunOutput, Summary};
 use crate::output::comparison;
@@ -208,6 +208,32 @@ fn write_tables(
     let values = |a: usize, m: &str| tables[a].values(m);
     let explained = explain::explain(exp.arms.len(), &|a| exp.baseline_of(a), &values);
     let sensitivity = sensitivity::study(exp, &values);
+    let race = exp.optimize.as_ref().map(|opt| {
+        let objective = &exp.compare.objective;
+        let lower = exp.compare.lower_is_better(objective);
+        let summary = |a: usize, m: &str| Summary::of(values(a, m).iter().copied());
+        let standings = optimize::standings(
+            exp.arms.len(),
+            opt,
+            lower,
+            &|a| summary(a, objective).map(|s| (s.n, s.mean, s.ci95_low, s.ci95_high)),
+            &|a| {
+                opt.constraint
+                    .as_ref()
+                    .and_then(|c| summary(a, &c.metric))
+                    .map(|s| s.mean)
+            },
+        );
+        let top = match standings.as_slice() {
+            [best, second, ..] => paired(
+                values(best.arm, objective),
+                values(second.arm, objective),
+                lower,
+            ),
+            _ => None,
+        };
+        (standings, top)
+    });
     let [net, roi] = explain::RISK_INPUTS;
     let risks: Vec<_> = (0..exp.arms.len())
         .map(|a| explain::risk(values(a, net), values(a, roi), exp.compare.roi_target))
@@ -220,6 +246,16 @@ fn write_tables(
     tables::assemble(&path_in, &id_header, columns, &parts, &finished_arms)?;
     comparison::write_comparison(&dir.path("comparison.csv"), exp, &id_header, &ids, &rows)?;
     comparison::write_explain(&dir.path("explain.csv"), exp, &id_header, &ids, &explained)?;
+    if let Some((standings, top)) = &race {
+        comparison::write_optimize(
+            &dir.path("optimize.csv"),
+            exp,
+            &id_header,
+            &ids,
+            standings,
+            *top,
+        )?;
+    }
     if exp.design.is_some() {
         comparison::write_sensitivity(&dir.path("sensitivity.csv"), exp, &sensitivity)?;
     }
@@ -247,7 +283,7 @@ fn write_tables(
 
 /// Runs every replicate of every arm in deterministic batches (replaying `finished` runs from
 /// the journal, journalling the new ones) until the replicate policy stops; returns the
-/// replicates per arm and why they stopped.
+/// replicates per arm (the most any arm ran) and why they stopped.
 fn simulate(
     exp: &Experiment,
     setups: &[Setup],
@@ -261,18 +297,57 @@ fn simulate(
         .num_threads(threads)
         .build()
         .map_err(|e| Error::Input(format!("cannot start {threads} worker threads: {e}")))?;
+    let mut batches = Batches {
+        exp,
+        setups,
+        tables,
+        journal,
+        finished,
+        pool: &pool,
+        runs_done: 0,
+        progress,
+    };
+    if let Some(opt) = &exp.optimize {
+        return race(opt, &mut batches);
+    }
     let arms = exp.arms.len() as u64;
     let (mut done, mut reps) = (0u64, u64::from(exp.initial_replicates()));
-    let mut runs_done = 0u64;
     loop {
         let jobs: Vec<(usize, u64)> = (0..exp.arms.len())
             .flat_map(|a| (done..reps).map(move |r| (a, r)))
             .collect();
+        batches.run(&jobs, arms * reps)?;
+        done = reps;
+        match next_replicates(exp, batches.tables, done) {
+            Ok(more) => reps = more,
+            Err(stopped) => return Ok((done, stopped)),
+        }
+    }
+}
+
+/// What running a list of (arm, replicate) jobs needs: the arms, the tables they fill, the
+/// journal and its stored runs, the worker pool and the progress count.
+struct Batches<'a> {
+    exp: &'a Experiment,
+    setups: &'a [Setup],
+    tables: &'a mut [Tables],
+    journal: &'a mut Journal,
+    finished: &'a mut Finished,
+    pool: &'a rayon::ThreadPool,
+    runs_done: u64,
+    progress: &'a dyn Fn(u64, u64),
+}
+
+impl Batches<'_> {
+    /// Runs `jobs` in deterministic batches of [`BATCH`], recording each into its arm's
+    /// tables in job order; `total` is the progress bar's end.
+    fn run(&mut self, jobs: &[(usize, u64)], total: u64) -> Result<()> {
         for chunk in jobs.chunks(BATCH) {
             let stored: Vec<Option<RunOutput>> =
-                chunk.iter().map(|job| finished.remove(job)).collect();
+                chunk.iter().map(|job| self.finished.remove(job)).collect();
+            let setups = self.setups;
             // (output, whether it is new, i.e. not yet in the journal)
-            let outputs: Vec<(Result<RunOutput>, bool)> = pool.install(|| {
+            let outputs: Vec<(Result<RunOutput>, bool)> = self.pool.install(|| {
                 chunk
                     .par_iter()
                     .zip(stored)
@@ -283,25 +358,67 @@ fn simulate(
                     .collect()
             });
             for (&(a, _), (out, new)) in chunk.iter().zip(outputs) {
-                let out = out.map_err(|e| in_arm(e, &exp.arms[a]))?;
+                let out = out.map_err(|e| in_arm(e, &self.exp.arms[a]))?;
                 if new {
-                    journal.append(a, &out)?;
+                    self.journal.append(a, &out)?;
                 }
-                tables[a].record(&out)?;
+                self.tables[a].record(&out)?;
             }
-            journal.flush()?;
-            for t in tables.iter_mut() {
+            self.journal.flush()?;
+            for t in self.tables.iter_mut() {
                 t.spill()?;
             }
-            runs_done += chunk.len() as u64;
-            progress(runs_done, arms * reps);
+            self.runs_done += chunk.len() as u64;
+            (self.progress)(self.runs_done, total);
         }
-        done = reps;
-        match next_replicates(exp, tables, done) {
-            Ok(more) => reps = more,
-            Err(stopped) => return Ok((done, stopped)),
-        }
+        Ok(())
     }
+}
+
+/// Successive halving over the arms (the sweep's candidates): each round runs the survivors
+/// to its replicate count, then keeps the best by the objective's mean, feasible first.
+fn race(opt: &optimize::Optimize, b: &mut Batches<'_>) -> Result<(u64, String)> {
+    let exp = b.exp;
+    let n = exp.arms.len();
+    let rounds = opt.rounds(n);
+    let total = opt.runs(n);
+    let objective = &exp.compare.objective;
+    let lower = exp.compare.lower_is_better(objective);
+    let mut alive: Vec<usize> = (0..n).collect();
+    let mut done = 0u64;
+    for (i, &(keep, reps)) in rounds.iter().enumerate() {
+        let reps = u64::from(reps);
+        if i > 0 {
+            let tables = &*b.tables;
+            let mean = |a: usize, m: &str| {
+                Summary::of(tables[a].values(m).iter().copied()).map_or(f64::NAN, |s| s.mean)
+            };
+            let feasible = |a: usize| {
+                opt.constraint
+                    .as_ref()
+                    .is_none_or(|c| mean(a, &c.metric) <= c.max)
+            };
+            alive = optimize::survivors(&alive, keep, &|a| mean(a, objective), &feasible, lower);
+        }
+        let jobs: Vec<(usize, u64)> = alive
+            .iter()
+            .flat_map(|&a| (done..reps).map(move |r| (a, r)))
+            .collect();
+        b.run(&jobs, total)?;
+        done = reps;
+    }
+    Ok((
+        done,
+        format!(
+            "successive halving: {n} candidates, {} rounds ({} → {done} replicates, keeping 1/{} \
+             each round), {} runs instead of {} for every candidate at {done}",
+            rounds.len(),
+            opt.start,
+            opt.eta,
+            b.runs_done,
+            n as u64 * done
+        ),
+    ))
 }
 
 /// After `done` replicates per arm: how many to reach next, or (`Err`) why to stop.
@@ -438,6 +555,9 @@ fn manifest(
     }
     if exp.design.is_some() {
         files.push("sensitivity.csv");
+    }
+    if exp.optimize.is_some() {
+        files.push("optimize.csv");
     }
     Manifest {
         tool: "fission".into(),

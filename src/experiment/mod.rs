@@ -4,6 +4,7 @@
 
 pub mod compare;
 pub mod explain;
+pub mod optimize;
 pub mod sensitivity;
 pub mod sweep;
 pub mod variants;
@@ -92,10 +93,12 @@ pub struct Experiment {
     pub adaptive: Option<Adaptive>,
     /// A random, Latin-hypercube, Sobol or Morris sweep's structure, for `sensitivity.csv`.
     pub design: Option<sensitivity::Design>,
+    /// Successive halving over the sweep's points, if `[optimize]` is given.
+    pub optimize: Option<optimize::Optimize>,
 }
 
 /// Keys of the file that describe the experiment rather than a scenario.
-const EXPERIMENT_KEYS: [&str; 3] = ["variants", "sweep", "compare"];
+const EXPERIMENT_KEYS: [&str; 4] = ["variants", "sweep", "compare", "optimize"];
 
 impl Experiment {
     /// Reads and validates the experiment at `path`.
@@ -151,6 +154,33 @@ impl Experiment {
                     &crate::scenario::load::explain_serde(e.inner().to_string()),
                 )
             })?),
+            None => None,
+        };
+        let optimize: Option<optimize::Optimize> = match extra[3].take() {
+            Some(v) => {
+                let o: optimize::Optimize = serde_path_to_error::deserialize(v).map_err(|e| {
+                    bad(
+                        &format!("optimize.{}", e.path()),
+                        &crate::scenario::load::explain_serde(e.inner().to_string()),
+                    )
+                })?;
+                o.check().map_err(|(k, m)| bad(&k, &m))?;
+                if sweep.is_none() {
+                    return Err(bad(
+                        "optimize",
+                        "needs a [sweep] whose points are the candidates (e.g. mode = \"lhs\" \
+                         with samples = 16 over the keys to tune)",
+                    ));
+                }
+                if extra[0].is_some() {
+                    return Err(bad(
+                        "optimize",
+                        "tunes the base scenario: remove [variants] (put the design to tune in \
+                         the base) or run the variants' sweep with `fission run`",
+                    ));
+                }
+                Some(o)
+            }
             None => None,
         };
         let mut variants = vec![BASE.to_string()];
@@ -219,6 +249,12 @@ impl Experiment {
             }
             _ => None,
         };
+        if optimize.is_some() && adaptive.is_some() {
+            return Err(bad(
+                "replicates",
+                "[optimize] sets the replicates of each round (start … max); give a number here",
+            ));
+        }
         // The one seed: the file's, after `--set seed=` / `--seed` (random and Latin-hypercube
         // sweep points are drawn from it, like every other draw).
         let mut overridden = base.clone();
@@ -305,6 +341,7 @@ impl Experiment {
             compare,
             adaptive,
             design,
+            optimize,
         };
         experiment.check_shared()?;
         Ok(experiment)
@@ -351,6 +388,9 @@ impl Experiment {
         );
         if let Some(a) = &self.adaptive {
             m.push(("replicates.target.metric", &a.target.metric));
+        }
+        if let Some(c) = self.optimize.as_ref().and_then(|o| o.constraint.as_ref()) {
+            m.push(("optimize.constraint.metric", &c.metric));
         }
         m
     }

@@ -256,3 +256,69 @@ pub fn write_sensitivity(path: &Path, experiment: &Experiment, rows: &[Row]) -> 
     }
     w.flush().map_err(|e| Error::io("write", path, e))
 }
+
+/// Writes `optimize.csv`: every candidate of a successive-halving race, best first (see
+/// [`crate::experiment::optimize::standings`]), with the paired comparison of the best with the
+/// runner-up on the first row.
+///
+/// # Errors
+/// [`Error::Io`] if writing fails.
+pub fn write_optimize(
+    path: &Path,
+    experiment: &Experiment,
+    id_header: &[String],
+    ids: &[Vec<String>],
+    standings: &[crate::experiment::optimize::Standing],
+    best_vs_runner_up: Option<crate::experiment::compare::Paired>,
+) -> Result<()> {
+    let mut w = csv::Writer::from_path(path).map_err(|e| csv_error(path, &e))?;
+    let mut header = vec!["rank".to_string()];
+    header.extend(id_header.iter().cloned());
+    header.extend(
+        [
+            "replicates",
+            "objective",
+            "mean",
+            "ci95_low",
+            "ci95_high",
+            "constraint",
+            "constraint_mean",
+            "feasible",
+            "diff_vs_runner_up",
+            "diff_ci95_low",
+            "diff_ci95_high",
+            "p_better_than_runner_up",
+        ]
+        .map(String::from),
+    );
+    w.write_record(header).map_err(|e| csv_error(path, &e))?;
+    let constraint = experiment
+        .optimize
+        .as_ref()
+        .and_then(|o| o.constraint.as_ref())
+        .map_or(String::new(), |c| {
+            format!("{} <= {}", c.metric, number(Some(c.max)))
+        });
+    for (rank, s) in standings.iter().enumerate() {
+        let mut rec = vec![(rank + 1).to_string()];
+        rec.extend(ids[s.arm].iter().cloned());
+        rec.push(s.n.to_string());
+        rec.push(experiment.compare.objective.clone());
+        rec.extend([Some(s.mean), Some(s.low), Some(s.high)].map(number));
+        rec.push(constraint.clone());
+        rec.push(number(s.constraint));
+        rec.push(s.feasible.to_string());
+        let p = best_vs_runner_up.filter(|_| rank == 0);
+        rec.extend(
+            [
+                p.map(|p| p.diff),
+                p.map(|p| p.diff_low),
+                p.map(|p| p.diff_high),
+                p.map(|p| p.p_better),
+            ]
+            .map(number),
+        );
+        w.write_record(rec).map_err(|e| csv_error(path, &e))?;
+    }
+    w.flush().map_err(|e| Error::io("write", path, e))
+}

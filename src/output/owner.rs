@@ -15,12 +15,13 @@ const MARKER_TEXT: &str = "fission output folder, format 1\n\
 
 /// Files fission writes at the top of an output or staging folder besides
 /// [`super::manifest::ALWAYS_WRITTEN`].
-const OTHER_FILES: [&str; 7] = [
+const OTHER_FILES: [&str; 8] = [
     MARKER,
     "manifest.json",
     "daily.csv",
     "member_ids.csv",
     "sensitivity.csv",
+    "optimize.csv",
     super::journal::FILE,
     super::lock::HOLDER,
 ];

@@ -283,6 +283,7 @@ fn blocks(dir: &Path) -> Result<Vec<Block>> {
         ));
     }
 
+    optimisation(&mut b, dir, &f, &objective, &m.stopped)?;
     explanation(&mut b, dir, &f)?;
     risk(&mut b, dir, &f)?;
     sensitivity(&mut b, dir, &objective)?;
@@ -392,6 +393,98 @@ fn explanation(b: &mut Vec<Block>, dir: &Path, f: &Formatter) -> Result<()> {
             table,
         ));
     }
+    Ok(())
+}
+
+/// "Optimisation": the race's best candidates from `optimize.csv` (successive halving only).
+fn optimisation(
+    b: &mut Vec<Block>,
+    dir: &Path,
+    f: &Formatter,
+    objective: &str,
+    stopped: &str,
+) -> Result<()> {
+    let path = dir.join("optimize.csv");
+    if !path.exists() {
+        return Ok(());
+    }
+    let opt = Csv::read(&path)?;
+    let unit = Formatter::unit_of(objective).unwrap_or(Unit::Ratio);
+    let params: Vec<String> = opt
+        .header()
+        .iter()
+        .filter(|h| h.starts_with("param."))
+        .cloned()
+        .collect();
+    let describe = |r: &[String]| {
+        params
+            .iter()
+            .map(|p| format!("{} = {}", &p["param.".len()..], opt.get(r, p)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    b.push(Block::Heading(2, "Optimisation".into()));
+    if let Some(best) = opt.rows.first() {
+        let mut text = format!(
+            "Best candidate: {} — {objective} {} ({} replicates). Replicates: {stopped}.",
+            describe(best),
+            estimate(&opt, best, "mean", "ci95_low", "ci95_high", &|x| f
+                .value(unit, x)),
+            opt.get(best, "replicates"),
+        );
+        if let Some(second) = opt.rows.get(1) {
+            text.push_str(&format!(
+                " Runner-up: {} ({}); the best is ahead by {} (paired over their common \
+                 replicates), P(best is truly better) = {}.",
+                describe(second),
+                opt.num(second, "mean")
+                    .map_or(String::new(), |x| f.value(unit, x)),
+                estimate(
+                    &opt,
+                    best,
+                    "diff_vs_runner_up",
+                    "diff_ci95_low",
+                    "diff_ci95_high",
+                    &|x| { f.difference(unit, x) }
+                ),
+                probability(opt.get(best, "p_better_than_runner_up")),
+            ));
+        }
+        b.push(Block::Para(text));
+    }
+    let rows = opt
+        .rows
+        .iter()
+        .take(8)
+        .map(|r| {
+            vec![
+                opt.get(r, "rank").to_string(),
+                describe(r),
+                opt.get(r, "replicates").to_string(),
+                estimate(&opt, r, "mean", "ci95_low", "ci95_high", &|x| {
+                    f.value(unit, x)
+                }),
+                opt.get(r, "feasible").to_string(),
+            ]
+        })
+        .collect();
+    b.push(Block::Table(
+        [
+            "rank",
+            "candidate",
+            "replicates",
+            "mean [95% CI]",
+            "feasible",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    ));
+    b.push(Block::Para(
+        "Candidates dropped early ran fewer replicates: their means (and the ranking table \
+         below, which ranks every arm by its mean alone) are less certain than the finalists'."
+            .into(),
+    ));
     Ok(())
 }
 

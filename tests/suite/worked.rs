@@ -357,3 +357,56 @@ fn the_coupon_rate_decides_the_coupon_and_does_nothing_without_coupons() {
     assert_eq!(mu_star("base", coupon), 0.0);
     assert!(mu_star("coupon − base", coupon) > 0.0);
 }
+
+/// `fission optimize` finds the posting-cadence optimum of the 7-point grid (2 posts a day at
+/// 100 replicates: 700 runs) within one grid step (1 … 4) in 224 runs, and reports how many;
+/// on the referral reward the winner keeps within its ¥20,000 constraint. A file without
+/// `[optimize]` is refused (exit 2).
+#[test]
+fn successive_halving_finds_the_cadence_optimum_with_fewer_runs_than_the_grid() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    fission()
+        .arg("optimize")
+        .arg(scenarios().join("optimize_posting_cadence.toml"))
+        .args(["--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let opt = rows(&out.join("optimize.csv"));
+    let best: f64 = opt[0]["param.posting_policy.posts_per_day"]
+        .parse()
+        .unwrap();
+    assert!((1.0..=4.0).contains(&best), "best cadence {best}");
+    assert_eq!(opt[0]["replicates"], "64");
+    let p: f64 = opt[0]["p_better_than_runner_up"].parse().unwrap();
+    assert!((0.0..=1.0).contains(&p));
+    let runs = rows(&out.join("runs.csv")).len();
+    assert_eq!(runs, 224);
+    assert!(runs < 7 * 100);
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("224 runs instead of 1024"), "{manifest}");
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("## Optimisation") && report.contains("P(best is truly better)"));
+
+    let out = tmp.path().join("r");
+    fission()
+        .arg("optimize")
+        .arg(scenarios().join("optimize_referral_reward.toml"))
+        .args(["--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let opt = rows(&out.join("optimize.csv"));
+    assert_eq!(opt[0]["feasible"], "true");
+    assert!(opt[0]["constraint_mean"].parse::<f64>().unwrap() <= 2_000_000.0);
+
+    fission()
+        .arg("optimize")
+        .arg(scenarios().join("quickstart.toml"))
+        .args(["--quiet", "--out"])
+        .arg(tmp.path().join("q"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no [optimize] table"));
+}

@@ -31,6 +31,27 @@ enum Command {
     /// Find the best sweep point by successive halving (the file's [optimize] table): like
     /// `run`, but each round runs only the best candidates, with more replicates.
     Optimize(RunArgs),
+    /// Fit the file's [calibrate] parameters to observed daily data by ABC-SMC; write the
+    /// posterior, its summary, the calibrated scenario and a posterior-predictive chart.
+    Calibrate {
+        /// The scenario file, with a [calibrate] table.
+        file: PathBuf,
+        /// The observed CSV: `day` and any daily.csv columns (e.g. day,customers,orders).
+        #[arg(long)]
+        data: PathBuf,
+        /// Output folder [default: outputs/<name>-calibration/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads (0 = all cores); results do not depend on it.
+        #[arg(long, default_value_t = 0, value_parser = threads)]
+        threads: usize,
+        /// Override any scenario key (repeatable).
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        sets: Vec<String>,
+        /// No progress bar or summary on stderr.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Redraw the charts and the report of an output folder from its CSVs.
     Plot {
         /// An output folder written by `fission run`.
@@ -174,6 +195,14 @@ enum GraphCommand {
 pub fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run_command(args),
+        Command::Calibrate {
+            file,
+            data,
+            out,
+            threads,
+            sets,
+            quiet,
+        } => calibrate_command(&file, &data, out, threads, &sets, quiet),
         Command::Optimize(args) => {
             let exp = Experiment::load(&args.file, &args.sets)?;
             if exp.optimize.is_none() {
@@ -295,6 +324,57 @@ pub fn execute(cli: Cli) -> Result<()> {
             say(&GraphStats::with_clustering(&g).to_string())
         }
     }
+}
+
+/// `fission calibrate`: every check first, then the generations with a progress bar.
+fn calibrate_command(
+    file: &Path,
+    data: &Path,
+    out: Option<PathBuf>,
+    threads: usize,
+    sets: &[String],
+    quiet: bool,
+) -> Result<()> {
+    let problem = fission::calibrate::Problem::load(file, sets, data)?;
+    let name = problem.base.loaded().scenario.name.clone();
+    let target = fission::output::target::resolve(
+        &out.unwrap_or_else(|| Path::new("outputs").join(format!("{name}-calibration"))),
+    )?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Input(format!("cannot start {threads} worker threads: {e}")))?;
+    let bar = ProgressBar::new(0);
+    if quiet {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} proposals, ETA {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let generations = pool.install(|| {
+        problem.run(&|done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+    })?;
+    let dir = pool
+        .install(|| fission::calibrate::write(&problem, &generations, &target, &command_line()))?;
+    bar.finish_and_clear();
+    if !quiet {
+        let last = generations
+            .last()
+            .map_or(0, |g| g.particles.iter().filter(|p| p.accepted).count());
+        eprintln!(
+            "{} generations, {} accepted in the last; posterior in {}",
+            generations.len(),
+            last,
+            dir.display()
+        );
+    }
+    Ok(())
 }
 
 fn run_command(args: RunArgs) -> Result<()> {

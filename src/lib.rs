@@ -33,6 +33,7 @@
 //! # Ok::<(), fission::Error>(())
 //! ```
 
+pub mod calibrate;
 pub mod engine;
 pub mod error;
 pub mod experiment;

@@ -271,6 +271,8 @@ pub enum Stream {
         /// Position in `[[negative_wom.shocks]]`.
         shock: u32,
     },
+    /// Calibration proposals (prior draws, resampling and the kernel's moves).
+    CalibrationProposal,
 }
 
 impl Stream {
@@ -360,12 +362,13 @@ impl Stream {
             S::Dispute => (77, 0),
             S::DisputeResolve => (78, 0),
             S::ShockHear { shock } => (79, one(shock)),
+            S::CalibrationProposal => (80, 0),
         }
     }
 }
 
 /// Number of stream numbers; keeps the per-stream key table fixed-size.
-pub const STREAMS: usize = 80;
+pub const STREAMS: usize = 81;
 
 /// The per-replicate key from which every keyed draw of that replicate derives.
 #[derive(Debug, Clone, Copy)]

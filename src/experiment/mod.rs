@@ -98,7 +98,7 @@ pub struct Experiment {
 }
 
 /// Keys of the file that describe the experiment rather than a scenario.
-const EXPERIMENT_KEYS: [&str; 4] = ["variants", "sweep", "compare", "optimize"];
+const EXPERIMENT_KEYS: [&str; 5] = ["variants", "sweep", "compare", "optimize", "calibrate"];
 
 impl Experiment {
     /// Reads and validates the experiment at `path`.
@@ -183,6 +183,18 @@ impl Experiment {
             }
             None => None,
         };
+        // `[calibrate]` belongs to `fission calibrate`; a bad table is refused here too, so
+        // `validate` catches it.
+        if let Some(v) = extra[4].take() {
+            let c: crate::calibrate::Calibrate =
+                serde_path_to_error::deserialize(v).map_err(|e| {
+                    bad(
+                        &format!("calibrate.{}", e.path()),
+                        &crate::scenario::load::explain_serde(e.inner().to_string()),
+                    )
+                })?;
+            c.check().map_err(|(k, m)| bad(&k, &m))?;
+        }
         let mut variants = vec![BASE.to_string()];
         let mut overrides = vec![toml::Table::new()];
         if let Some(v) = extra[0].take() {

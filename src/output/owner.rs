@@ -15,13 +15,17 @@ const MARKER_TEXT: &str = "fission output folder, format 1\n\
 
 /// Files fission writes at the top of an output or staging folder besides
 /// [`super::manifest::ALWAYS_WRITTEN`].
-const OTHER_FILES: [&str; 8] = [
+const OTHER_FILES: [&str; 12] = [
     MARKER,
     "manifest.json",
     "daily.csv",
     "member_ids.csv",
     "sensitivity.csv",
     "optimize.csv",
+    "posterior.csv",
+    "calibration.csv",
+    "correlations.csv",
+    "calibrated.toml",
     super::journal::FILE,
     super::lock::HOLDER,
 ];

@@ -23,6 +23,48 @@ use crate::metrics::catalog::Unit;
 use crate::metrics::format::{Formatter, grouped, significant};
 pub use redraw::redraw;
 
+/// Writes `stem.svg` / `.png`: the posterior predictive band of daily column `column` (mean
+/// and p5–p95 over posterior draws, `(day, mean, p05, p95)`) against the observed values.
+///
+/// # Errors
+/// [`Error::Io`] if a chart cannot be written.
+pub fn predictive(
+    stem: &Path,
+    title: &str,
+    column: &str,
+    simulated: Vec<(f64, f64, f64, f64)>,
+    observed: &[(f64, f64)],
+) -> Result<()> {
+    let fmt = Formatter::new("¥");
+    let unit = crate::metrics::catalog::daily(column).map_or(Unit::Count, |m| m.unit);
+    save(
+        stem,
+        &growth::Lines {
+            title: title.to_string(),
+            x_label: "day".into(),
+            x_axis: Axis {
+                integral: true,
+                ..Axis::new(Unit::Days, &fmt)
+            },
+            y_label: column.to_string(),
+            y_axis: Axis::new(unit, &fmt),
+            band: "p5–p95",
+            series: vec![
+                growth::Series {
+                    label: "posterior predictive".into(),
+                    colour: 0,
+                    points: simulated,
+                },
+                growth::Series {
+                    label: "observed".into(),
+                    colour: 3,
+                    points: observed.iter().map(|&(d, v)| (d, v, v, v)).collect(),
+                },
+            ],
+        },
+    )
+}
+
 static FONT: Once = Once::new();
 
 /// The font family of every chart's text. PNGs are drawn with the embedded font registered under

@@ -1,4 +1,5 @@
 mod calendar;
+mod calibration;
 mod cli;
 mod common;
 mod determinism;

@@ -343,12 +343,30 @@ pub fn abc_smc(
     simulate: &(dyn Fn(&[f64], u64) -> Result<f64> + Sync),
     progress: &dyn Fn(u64, u64),
 ) -> Result<Vec<Generation>> {
+    abc_smc_from(cfg, seed, Vec::new(), simulate, progress, &mut |_| Ok(()))
+}
+
+/// [`abc_smc`] continuing after the generations `done` (a resumed calibration; each new
+/// generation depends only on the previous one and its own keyed draws, so the result equals an
+/// uninterrupted run's), calling `record` after each new generation.
+///
+/// # Errors
+/// The first simulation or `record` error.
+pub fn abc_smc_from(
+    cfg: &Calibrate,
+    seed: u64,
+    done: Vec<Generation>,
+    simulate: &(dyn Fn(&[f64], u64) -> Result<f64> + Sync),
+    progress: &dyn Fn(u64, u64),
+    record: &mut dyn FnMut(&Generation) -> Result<()>,
+) -> Result<Vec<Generation>> {
     let priors: Vec<Prior> = cfg.params.values().copied().collect();
     let k = priors.len();
     let m = cfg.particles as usize;
     let total = u64::from(cfg.generations) * m as u64;
-    let mut out: Vec<Generation> = Vec::new();
-    for g in 0..cfg.generations {
+    let first = done.len() as u32;
+    let mut out: Vec<Generation> = done;
+    for g in first..cfg.generations {
         let mut rng = Draws::new(seed, u64::from(g)).stream(Stream::CalibrationProposal);
         // Sampling-space coordinates of the previous accepted population, its weights and the
         // kernel's standard deviation per coordinate (twice the weighted variance).
@@ -475,10 +493,12 @@ pub fn abc_smc(
         for p in &mut particles {
             p.weight /= sum;
         }
-        out.push(Generation {
+        let generation = Generation {
             tolerance,
             particles,
-        });
+        };
+        record(&generation)?;
+        out.push(generation);
         progress((u64::from(g) + 1) * m as u64, total);
     }
     Ok(out)
@@ -672,6 +692,136 @@ impl Problem {
     }
 }
 
+/// One journal line: a finished generation (non-finite numbers as `None`: JSON has no ∞).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Entry {
+    tolerance: Option<f64>,
+    /// `(theta, distance, weight, accepted)` per proposal.
+    particles: Vec<(Vec<f64>, Option<f64>, f64, bool)>,
+}
+
+impl Entry {
+    fn of(g: &Generation) -> Self {
+        let finite = |x: f64| x.is_finite().then_some(x);
+        Entry {
+            tolerance: finite(g.tolerance),
+            particles: g
+                .particles
+                .iter()
+                .map(|p| (p.theta.clone(), finite(p.distance), p.weight, p.accepted))
+                .collect(),
+        }
+    }
+
+    fn generation(self) -> Generation {
+        Generation {
+            tolerance: self.tolerance.unwrap_or(f64::INFINITY),
+            particles: self
+                .particles
+                .into_iter()
+                .map(|(theta, d, weight, accepted)| Particle {
+                    theta,
+                    distance: d.unwrap_or(f64::INFINITY),
+                    weight,
+                    accepted,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Problem {
+    /// What the calibration depends on: the file, the observed data, the overrides and the
+    /// fission version (a journal from other inputs is refused).
+    fn fingerprint(&self, sets: &[String], data: &[u8]) -> String {
+        let mut bytes = self.text.as_bytes().to_vec();
+        bytes.extend_from_slice(data);
+        bytes.extend_from_slice(sets.join("\n").as_bytes());
+        bytes.extend_from_slice(env!("CARGO_PKG_VERSION").as_bytes());
+        crate::prepare::hex(crate::prepare::fnv1a(&bytes))
+    }
+
+    /// Runs the calibration journalled to `journal` (one line per finished generation, flushed):
+    /// with `resume`, the generations already in it are replayed and the rest run, giving the
+    /// same result as an uninterrupted run. `sets` and `data` are the inputs the journal is
+    /// fingerprinted with.
+    ///
+    /// # Errors
+    /// [`Error::Input`] if the journal belongs to other inputs; [`Error::Io`] if it cannot be
+    /// read or written; as [`Problem::run`].
+    pub fn run_journaled(
+        &self,
+        journal: &Path,
+        resume: bool,
+        sets: &[String],
+        data: &Path,
+        progress: &dyn Fn(u64, u64),
+    ) -> Result<Vec<Generation>> {
+        use std::io::{BufRead, Write};
+        let data_bytes = std::fs::read(data).map_err(|e| Error::io("read", data, e))?;
+        let fingerprint = self.fingerprint(sets, &data_bytes);
+        let header = format!("{{\"fingerprint\":\"{fingerprint}\"}}");
+        let mut done = Vec::new();
+        if resume && journal.exists() {
+            let file = std::fs::File::open(journal).map_err(|e| Error::io("read", journal, e))?;
+            let mut lines = std::io::BufReader::new(file).lines();
+            let first = lines
+                .next()
+                .transpose()
+                .map_err(|e| Error::io("read", journal, e))?;
+            if first.as_deref() != Some(header.as_str()) {
+                return Err(Error::Input(format!(
+                    "`{}` was started with another scenario, data or fission version; run \
+                     without --resume",
+                    journal.display()
+                )));
+            }
+            for line in lines {
+                let line = line.map_err(|e| Error::io("read", journal, e))?;
+                // A line cut short by a kill is the generation that did not finish.
+                match serde_json::from_str::<Entry>(&line) {
+                    Ok(e) => done.push(e.generation()),
+                    Err(_) => break,
+                }
+            }
+            done.truncate(self.cfg.generations as usize);
+        }
+        let mut text = format!("{header}\n");
+        for g in &done {
+            text.push_str(
+                &serde_json::to_string(&Entry::of(g)).map_err(|e| Error::Input(e.to_string()))?,
+            );
+            text.push('\n');
+        }
+        let mut file =
+            std::fs::File::create(journal).map_err(|e| Error::io("create", journal, e))?;
+        file.write_all(text.as_bytes())
+            .and_then(|()| file.sync_data())
+            .map_err(|e| Error::io("write", journal, e))?;
+        let seed = self.base.loaded().scenario.seed;
+        abc_smc_from(
+            &self.cfg,
+            seed,
+            done,
+            &|theta, key| {
+                Ok(distance(
+                    &self.cfg,
+                    &self.observed,
+                    &self.simulate(theta, key)?,
+                ))
+            },
+            progress,
+            &mut |g| {
+                let line = serde_json::to_string(&Entry::of(g))
+                    .map_err(|e| Error::Input(e.to_string()))?;
+                writeln!(file, "{line}")
+                    .and_then(|()| file.sync_data())
+                    .map_err(|e| Error::io("write", journal, e))
+            },
+        )
+    }
+}
+
 /// Writes `text` to `path` inside the staging folder (committed whole by the output folder).
 fn put(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).map_err(|e| Error::io("write", path, e))
@@ -680,20 +830,18 @@ fn put(path: &Path, text: &str) -> Result<()> {
 /// Posterior draws for the predictive check.
 const PREDICTIVE_DRAWS: u64 = 40;
 
-/// Writes the calibration's output folder at `out`: `posterior.csv` (every proposal of every
+/// Writes the calibration's output folder `dir` and commits it: `posterior.csv` (every proposal of every
 /// generation), `calibration.csv` (median and 90% interval per parameter), `correlations.csv`,
 /// `calibrated.toml` (the scenario at the posterior medians) and `plots/predictive_<column>`.
 ///
 /// # Errors
-/// [`Error::Input`] if `out` holds files fission did not write; [`Error::Io`] if writing fails.
+/// [`Error::Io`] if writing fails.
 pub fn write(
     problem: &Problem,
     generations: &[Generation],
-    out: &Path,
-    command: &str,
+    dir: crate::output::atomic::OutputDir,
 ) -> Result<std::path::PathBuf> {
     use std::fmt::Write as _;
-    let dir = crate::output::atomic::OutputDir::create(out, false, command)?;
     let keys: Vec<&String> = problem.cfg.params.keys().collect();
     let num = |x: f64| crate::output::tables::number(Some(x));
     let mut posterior = String::from("generation,tolerance,particle");

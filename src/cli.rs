@@ -51,6 +51,9 @@ enum Command {
         /// No progress bar or summary on stderr.
         #[arg(long, short)]
         quiet: bool,
+        /// Finish an interrupted calibration into the same output folder (identical result).
+        #[arg(long)]
+        resume: bool,
     },
     /// Redraw the charts and the report of an output folder from its CSVs.
     Plot {
@@ -202,7 +205,8 @@ pub fn execute(cli: Cli) -> Result<()> {
             threads,
             sets,
             quiet,
-        } => calibrate_command(&file, &data, out, threads, &sets, quiet),
+            resume,
+        } => calibrate_command(&file, &data, out, threads, &sets, quiet, resume),
         Command::Optimize(args) => {
             let exp = Experiment::load(&args.file, &args.sets)?;
             if exp.optimize.is_none() {
@@ -334,6 +338,7 @@ fn calibrate_command(
     threads: usize,
     sets: &[String],
     quiet: bool,
+    resume: bool,
 ) -> Result<()> {
     let problem = fission::calibrate::Problem::load(file, sets, data)?;
     let name = problem.base.loaded().scenario.name.clone();
@@ -354,14 +359,15 @@ fn calibrate_command(
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    let dir = fission::output::atomic::OutputDir::create(&target, resume, &command_line())?;
+    let journal = dir.path(fission::output::journal::FILE);
     let generations = pool.install(|| {
-        problem.run(&|done, total| {
+        problem.run_journaled(&journal, resume, sets, data, &|done, total| {
             bar.set_length(total);
             bar.set_position(done);
         })
     })?;
-    let dir = pool
-        .install(|| fission::calibrate::write(&problem, &generations, &target, &command_line()))?;
+    let dir = pool.install(|| fission::calibrate::write(&problem, &generations, dir))?;
     bar.finish_and_clear();
     if !quiet {
         let last = generations

@@ -145,3 +145,33 @@ fn the_shipped_synthetic_series_calibrates_back_to_its_generating_values() {
         .stderr(predicates::str::contains("bad.csv:3"));
     assert!(!tmp.path().join("d").exists());
 }
+
+/// A calibration killed after three generations (its journal cut there, mid-line) and resumed
+/// gives exactly the uninterrupted posterior; a journal from other inputs is refused.
+#[test]
+fn a_resumed_calibration_equals_an_uninterrupted_one() {
+    use super::cli::scenarios;
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenarios().join("calibration_synthetic.toml");
+    let data = scenarios().join("data/synthetic_observed.csv");
+    let problem = Problem::load(&file, &[], &data).unwrap();
+    let journal = tmp.path().join("journal.jsonl");
+    let full = problem
+        .run_journaled(&journal, false, &[], &data, &|_, _| {})
+        .unwrap();
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1 + full.len());
+    let cut = format!(
+        "{}\n{}",
+        lines[..4].join("\n"),
+        &lines[4][..lines[4].len() / 2]
+    );
+    std::fs::write(&journal, cut).unwrap();
+    let resumed = problem
+        .run_journaled(&journal, true, &[], &data, &|_, _| {})
+        .unwrap();
+    assert_eq!(full, resumed);
+    let other = problem.run_journaled(&journal, true, &["days=30".to_string()], &data, &|_, _| {});
+    assert!(other.is_err());
+}

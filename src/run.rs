@@ -270,6 +270,14 @@ fn write_tables(
         .iter()
         .map(|f| f.summary(&exp.compare.objective))
         .collect();
+    // A race ranks by how far each candidate got first (optimize.csv's order): a candidate
+    // dropped after four replicates must not outrank a finalist on a lucky mean.
+    let order = race.as_ref().map(|(standings, _)| {
+        let mut o: Vec<usize> = standings.iter().map(|s| s.arm).collect();
+        // Candidates without an objective value come last, in arm order.
+        o.extend((0..exp.arms.len()).filter(|a| !standings.iter().any(|s| s.arm == *a)));
+        o
+    });
     comparison::write_ranking(
         &dir.path("ranking.csv"),
         exp,
@@ -277,6 +285,7 @@ fn write_tables(
         &ids,
         &objective,
         &rows,
+        order.as_deref(),
     )?;
     Ok((rows, finished_arms))
 }

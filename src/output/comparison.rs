@@ -81,8 +81,9 @@ pub fn write_comparison(
     w.flush().map_err(|e| Error::io("write", path, e))
 }
 
-/// Writes `ranking.csv`: every arm by its mean objective, best first (ties in arm order), with
-/// its 95% interval and the paired difference against its baseline.
+/// Writes `ranking.csv`: every arm by its mean objective, best first (ties in arm order), or in
+/// `order` when given (a successive-halving race's standings), with its 95% interval and the
+/// paired difference against its baseline.
 ///
 /// # Errors
 /// [`Error::Io`] if writing fails.
@@ -93,13 +94,20 @@ pub fn write_ranking(
     ids: &[Vec<String>],
     objective: &[Option<Summary>],
     rows: &[Comparison],
+    order: Option<&[usize]>,
 ) -> Result<()> {
     let metric = &experiment.compare.objective;
     let lower = experiment.compare.lower_is_better(metric);
-    let mut order: Vec<usize> = (0..ids.len()).collect();
     let key =
         |a: usize| objective[a].map_or(f64::NEG_INFINITY, |s| if lower { -s.mean } else { s.mean });
-    order.sort_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
+    let order: Vec<usize> = match order {
+        Some(o) => o.to_vec(),
+        None => {
+            let mut o: Vec<usize> = (0..ids.len()).collect();
+            o.sort_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
+            o
+        }
+    };
     let mut w = csv::Writer::from_path(path).map_err(|e| csv_error(path, &e))?;
     let mut header = vec!["rank".to_string()];
     header.extend(id_header.iter().cloned());

@@ -481,8 +481,8 @@ fn optimisation(
         rows,
     ));
     b.push(Block::Para(
-        "Candidates dropped early ran fewer replicates: their means (and the ranking table \
-         below, which ranks every arm by its mean alone) are less certain than the finalists'."
+        "Candidates dropped early ran fewer replicates, so their means are less certain than \
+         the finalists'; the ranking below follows the race (how far a candidate got first)."
             .into(),
     ));
     Ok(())

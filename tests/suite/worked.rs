@@ -388,6 +388,9 @@ fn successive_halving_finds_the_cadence_optimum_with_fewer_runs_than_the_grid() 
     assert!(manifest.contains("224 runs instead of 1024"), "{manifest}");
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(report.contains("## Optimisation") && report.contains("P(best is truly better)"));
+    // ranking.csv follows the race: the best of optimize.csv is first.
+    let ranking = rows(&out.join("ranking.csv"));
+    assert_eq!(ranking[0]["point"], opt[0]["point"]);
 
     let out = tmp.path().join("r");
     fission()

@@ -312,6 +312,18 @@ pub struct Generation {
     pub particles: Vec<Particle>,
 }
 
+/// The index `u ∈ [0, Σ weights)` falls in when the weights are laid end to end (the last
+/// index if rounding leaves `u` beyond them): a draw proportional to the weights.
+fn weighted_pick(weights: &[f64], mut u: f64) -> usize {
+    for (i, w) in weights.iter().enumerate() {
+        if u < *w {
+            return i;
+        }
+        u -= w;
+    }
+    weights.len() - 1
+}
+
 /// Weighted `q`-quantile of `(value, weight)` pairs.
 pub fn weighted_quantile(pairs: &[(f64, f64)], q: f64) -> f64 {
     let mut v: Vec<(f64, f64)> = pairs.iter().copied().filter(|p| p.1 > 0.0).collect();
@@ -421,15 +433,7 @@ pub fn abc_smc_from(
                 Some((z, w, sd)) => {
                     let total_w: f64 = w.iter().sum();
                     loop {
-                        let mut u = rng.random::<f64>() * total_w;
-                        let mut pick = z.len() - 1;
-                        for (i, wi) in w.iter().enumerate() {
-                            if u < *wi {
-                                pick = i;
-                                break;
-                            }
-                            u -= wi;
-                        }
+                        let pick = weighted_pick(w, rng.random::<f64>() * total_w);
                         let cand: Vec<f64> = (0..k)
                             .map(|j| {
                                 let e: f64 = StandardNormal.sample(&mut rng);
@@ -671,6 +675,15 @@ impl Problem {
         (0..reps).map(|r| setup.run(key * reps + r)).collect()
     }
 
+    /// The distance from the data of a simulation at `theta` on the replicates of `key`.
+    fn distance_at(&self, theta: &[f64], key: u64) -> Result<f64> {
+        Ok(distance(
+            &self.cfg,
+            &self.observed,
+            &self.simulate(theta, key)?,
+        ))
+    }
+
     /// Runs the calibration (seeded by the scenario's seed).
     ///
     /// # Errors
@@ -680,13 +693,7 @@ impl Problem {
         abc_smc(
             &self.cfg,
             seed,
-            &|theta, key| {
-                Ok(distance(
-                    &self.cfg,
-                    &self.observed,
-                    &self.simulate(theta, key)?,
-                ))
-            },
+            &|theta, key| self.distance_at(theta, key),
             progress,
         )
     }
@@ -803,13 +810,7 @@ impl Problem {
             &self.cfg,
             seed,
             done,
-            &|theta, key| {
-                Ok(distance(
-                    &self.cfg,
-                    &self.observed,
-                    &self.simulate(theta, key)?,
-                ))
-            },
+            &|theta, key| self.distance_at(theta, key),
             progress,
             &mut |g| {
                 let line = serde_json::to_string(&Entry::of(g))
@@ -915,16 +916,10 @@ pub fn write(
         .stream(Stream::CalibrationProposal);
     let draws: Vec<Vec<f64>> = (0..PREDICTIVE_DRAWS)
         .map(|_| {
-            let mut u = rng.random::<f64>();
-            let mut pick = accepted.len() - 1;
-            for (i, p) in accepted.iter().enumerate() {
-                if u < p.weight {
-                    pick = i;
-                    break;
-                }
-                u -= p.weight;
-            }
-            accepted[pick].theta.clone()
+            let weights: Vec<f64> = accepted.iter().map(|p| p.weight).collect();
+            accepted[weighted_pick(&weights, rng.random::<f64>())]
+                .theta
+                .clone()
         })
         .collect();
     let offset = u64::from(problem.cfg.generations) * u64::from(problem.cfg.particles);

@@ -52,3 +52,17 @@ pub fn assert_close_z(what: &str, mean: f64, se: f64, expected: f64, se_ref: f64
         "{what}: mean {mean} (se {se}) vs expected {expected} (se {se_ref}): |z| = {score:.2} ≥ {z}"
     );
 }
+
+/// Every row of the CSV file at `path` as a map from column to value.
+pub fn csv_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let h = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            h.iter()
+                .zip(rec.unwrap().iter())
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}

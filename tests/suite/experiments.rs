@@ -7,6 +7,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use super::cli::{KARATE, assert_mentions, bad_run, fission, scenarios};
+use super::common::csv_rows;
 
 /// The shipped comparison, cut to 2,000 members and 40 days.
 const SMALL: [&str; 4] = ["--set", "graph.holme_kim.n=2000", "--set", "days=40"];
@@ -546,18 +547,4 @@ fn the_net_decomposition_adds_up_exactly_and_risk_counts_losses() {
     assert!(out.join("plots/waterfall.svg").exists());
     let report = read(&out, "report.md");
     assert!(report.contains("## Why the arms differ") && report.contains("## Risk"));
-}
-
-/// Every row of the CSV file at `path` as a map from column to value.
-fn csv_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let h = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            h.iter()
-                .zip(rec.unwrap().iter())
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
 }

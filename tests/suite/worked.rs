@@ -5,10 +5,9 @@
 //! reviews add; a delivery shock and a rumour cost net, partly through word of mouth.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use super::cli::{fission, scenarios};
-use super::common::mean_se;
+use super::common::{csv_rows as rows, mean_se};
 
 /// Runs shipped scenario `name` with `extra` arguments; returns summary.csv as
 /// (arm title fields…, metric) → (mean, ci95_low, ci95_high) and comparison.csv as
@@ -19,19 +18,6 @@ struct Run {
     runs: Vec<HashMap<String, String>>,
     /// sensitivity.csv (empty without a sensitivity design).
     sensitivity: Vec<HashMap<String, String>>,
-}
-
-fn rows(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let h = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            h.iter()
-                .zip(rec.unwrap().iter())
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
 }
 
 fn run(name: &str, extra: &[&str]) -> Run {
